@@ -1,0 +1,295 @@
+//! Clap definitions. The doc comments here are the `--help` text.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// A local, offline, indexed catalog of therapy and counseling conversation datasets from the
+/// Hugging Face Hub.
+///
+/// `catalog sync` crawls the Hub politely into a local SQLite catalog and samples conversations to
+/// measure their length; `catalog query` then searches it offline in milliseconds.
+#[derive(Debug, Parser)]
+#[command(name = "catalog", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    /// Data directory [default: $CATALOG_DIR, else the OS data dir, e.g. ~/.local/share/catalog]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Quiet: no progress and no warnings on stderr
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Verbose: more detail on stderr
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// The command
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Crawl the Hub into the local catalog (incremental, resumable, rate-limit polite)
+    Sync(SyncArgs),
+    /// Ingest Hub listing items from a JSONL file (one /api/datasets item per line), offline
+    Import(ImportArgs),
+    /// Search the catalog offline: full-text + relevance, quality, turns and popularity
+    Query(QueryArgs),
+    /// Show everything known about one dataset
+    Show(ShowArgs),
+    /// Write the datasets a query selects to a file (JSON array, JSONL or CSV), atomically
+    Export(ExportArgs),
+    /// Summary report of the datasets a query selects (text on stdout, or a self-contained HTML page)
+    Report(ReportArgs),
+    /// Catalog age, counts, last sync run and the paths in use
+    Status(StatusArgs),
+    /// Recompute scores and rebuild the search index from the catalog, atomically
+    Reindex(ReindexArgs),
+}
+
+impl Command {
+    /// `--hub-url`, for commands that have it.
+    pub fn hub_url(&self) -> Option<&str> {
+        match self {
+            Command::Sync(a) => a.hub_url.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// `--viewer-url`, for commands that have it.
+    pub fn viewer_url(&self) -> Option<&str> {
+        match self {
+            Command::Sync(a) => a.viewer_url.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// `catalog sync`
+#[derive(Debug, Args)]
+#[command(after_help = "The default plan searches the Hub for the lexicon's crawl terms (repo-id \
+substrings) and tag filters. An interrupted sync (Ctrl-C, kill, crash) resumes where it stopped. \
+Only datasets that are new or changed are rewritten and re-sampled.\n\nExit codes: 0 complete, \
+4 partial (run again to resume), 130 interrupted, 1 error.")]
+pub struct SyncArgs {
+    /// Enumerate the whole Hub (sorted by creation date) instead of the therapy plan
+    #[arg(long)]
+    pub all: bool,
+    /// Extra Hub search term (repo-id substring); repeatable
+    #[arg(long = "term", value_name = "T")]
+    pub terms: Vec<String>,
+    /// Extra Hub tag filter (e.g. `language:en`, `mental-health`); repeatable
+    #[arg(long = "filter", value_name = "TAG")]
+    pub filters: Vec<String>,
+    /// Skip conversation sampling through the dataset viewer
+    #[arg(long)]
+    pub no_samples: bool,
+    /// Hard cap on HTTP requests for this sync (the run stays resumable)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_requests: Option<u64>,
+    /// Hub endpoint [default: $HF_ENDPOINT, else https://huggingface.co]
+    #[arg(long, value_name = "URL")]
+    pub hub_url: Option<String>,
+    /// Dataset viewer endpoint [default: $CATALOG_VIEWER_URL, else https://datasets-server.huggingface.co]
+    #[arg(long, value_name = "URL")]
+    pub viewer_url: Option<String>,
+    /// Concurrent viewer requests while sampling
+    #[arg(long, default_value_t = 4, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=32))]
+    pub concurrency: u16,
+    /// Relevance floor for sampling conversations
+    #[arg(long, default_value_t = crate::sync::SAMPLING_RELEVANCE_FLOOR, value_name = "X")]
+    pub sample_floor: f64,
+    /// Most datasets sampled in one sync
+    #[arg(long, default_value_t = 2000, value_name = "N")]
+    pub max_samples: usize,
+    /// Lexicon file to use instead of the built-in index/therapy.toml
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: Option<PathBuf>,
+    /// Per-request timeout in seconds
+    #[arg(long, default_value_t = 30, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
+}
+
+/// `catalog import`
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// JSONL file of Hub listing items (`-` for stdin)
+    pub file: PathBuf,
+    /// Lexicon file to use instead of the built-in one
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: Option<PathBuf>,
+    /// Skip updating the search index (run `catalog reindex` later)
+    #[arg(long)]
+    pub no_index: bool,
+}
+
+/// Conversation format filter values.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum FormatArg {
+    /// 20+ average turns
+    MultiTurn,
+    /// 10–19
+    MediumTurn,
+    /// 5–9
+    ShortTurn,
+    /// 1–4
+    SingleTurn,
+}
+
+/// Filters shared by query, export and report.
+#[derive(Debug, Args, Clone)]
+pub struct FilterArgs {
+    /// Search text (empty: rank the whole catalog). Lenient: quotes, colons and parentheses never error
+    #[arg(value_name = "TEXT")]
+    pub text: Option<String>,
+    /// Minimum average turns per conversation
+    #[arg(long, value_name = "N")]
+    pub min_turns: Option<f64>,
+    /// Maximum average turns per conversation
+    #[arg(long, value_name = "N")]
+    pub max_turns: Option<f64>,
+    /// Conversation format (from average turns)
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// Minimum quality score (0–1)
+    #[arg(long, value_name = "X")]
+    pub min_quality: Option<f64>,
+    /// Minimum therapy relevance (0–1)
+    #[arg(long, value_name = "X")]
+    pub min_relevance: Option<f64>,
+    /// Licence (e.g. mit, apache-2.0, cc-by-4.0); repeatable, any of them
+    #[arg(long = "license", value_name = "L")]
+    pub licenses: Vec<String>,
+    /// Language code (e.g. en, zh); repeatable, any of them
+    #[arg(long = "language", value_name = "L")]
+    pub languages: Vec<String>,
+    /// Only datasets modified on or after this date (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub updated_since: Option<String>,
+    /// Keep datasets whose turns are unknown when a turn filter is given
+    #[arg(long)]
+    pub include_unknown_turns: bool,
+    /// Ranking weights, e.g. `match=0.3,quality=0.15,relevance=0.25,turns=0.15,popularity=0.15`
+    #[arg(long, value_name = "K=V,...")]
+    pub weights: Option<String>,
+    /// Warn when the catalog is older than this many days
+    #[arg(long, default_value_t = 7, value_name = "DAYS")]
+    pub stale_days: u32,
+    /// Lexicon file (for acronym expansion) instead of the built-in one
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: Option<PathBuf>,
+}
+
+/// Output formats of `query`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Terminal table
+    Table,
+    /// JSON array
+    Json,
+    /// One JSON object per line
+    Jsonl,
+    /// CSV (spreadsheet formulas neutralised)
+    Csv,
+}
+
+/// `catalog query`
+#[derive(Debug, Args)]
+#[command(after_help = "Score = weighted mean of: match (BM25 / best BM25, only with TEXT), quality, \
+relevance, turns (ln(1+avg)/ln 31, capped at 1; unknown = 0) and popularity (log-scaled downloads \
+and likes). Default weights: match=0.30 relevance=0.25 quality=0.15 turns=0.15 popularity=0.15. \
+--explain shows every factor.")]
+pub struct QueryArgs {
+    /// Filters
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// Results to show
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub limit: usize,
+    /// Results to skip
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub offset: usize,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+    /// Show every ranking factor and the matched lexicon terms
+    #[arg(long)]
+    pub explain: bool,
+}
+
+/// `catalog show`
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Dataset id (owner/name)
+    pub id: String,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ShowFormat::Table)]
+    pub output: ShowFormat,
+}
+
+/// Output formats of `show`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    /// Readable text
+    Table,
+    /// JSON object
+    Json,
+}
+
+/// Output formats of `export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// JSON array (the original tool's records)
+    Json,
+    /// One JSON object per line
+    Jsonl,
+    /// CSV
+    Csv,
+}
+
+/// `catalog export`
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Filters
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// Output file (written to a temp file, then renamed)
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// File format
+    #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+    pub output: ExportFormat,
+    /// Most records exported
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+}
+
+/// `catalog report`
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Filters
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// Write a self-contained HTML page with charts to FILE instead of text to stdout
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Most datasets considered
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub limit: usize,
+}
+
+/// `catalog status`
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `catalog reindex`
+#[derive(Debug, Args)]
+pub struct ReindexArgs {
+    /// Lexicon file to score with instead of the built-in one
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: Option<PathBuf>,
+}

@@ -1,0 +1,83 @@
+//! Command-line interface: clap definitions (their doc comments are the `--help` text) and the
+//! dispatch to one module per subcommand.
+
+mod args;
+mod import;
+mod query;
+mod reindex;
+mod show;
+mod status;
+mod sync;
+
+pub use args::{Cli, Command};
+
+use crate::config::Config;
+use std::process::ExitCode;
+
+/// Exit codes (documented in the README).
+pub mod exit {
+    /// Success.
+    pub const OK: u8 = 0;
+    /// Runtime error (network, disk, corrupt data).
+    pub const RUNTIME: u8 = 1;
+    /// Usage error: bad flags or values.
+    pub const USAGE: u8 = 2;
+    /// No catalog (or no index) yet: run `catalog sync`.
+    pub const MISSING_CATALOG: u8 = 3;
+    /// Sync finished partially (failed queries or `--max-requests` reached); run it again to resume.
+    pub const PARTIAL_SYNC: u8 = 4;
+    /// Interrupted (Ctrl-C); the catalog is intact and the next sync resumes.
+    pub const INTERRUPTED: u8 = 130;
+}
+
+/// A usage error found after parsing (bad value combinations, bad weights, bad dates).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// Runs the parsed command line; returns the process exit code.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let config = Config::from_process_env(
+        cli.data_dir.as_deref(),
+        cli.command.hub_url(),
+        cli.command.viewer_url(),
+    );
+    let quiet = cli.quiet;
+    match cli.command {
+        Command::Sync(args) => sync::run(&config, args, quiet),
+        Command::Import(args) => import::run(&config, args, quiet),
+        Command::Query(args) => query::run_query(&config, args, quiet),
+        Command::Export(args) => query::run_export(&config, args, quiet),
+        Command::Report(args) => query::run_report(&config, args, quiet),
+        Command::Show(args) => show::run(&config, args, quiet),
+        Command::Status(args) => status::run(&config, args),
+        Command::Reindex(args) => reindex::run(&config, args, quiet),
+    }
+}
+
+/// Maps an error to its exit code.
+pub fn exit_code_for(error: &anyhow::Error) -> u8 {
+    use crate::search::SearchError;
+    use crate::store::StoreError;
+    for cause in error.chain() {
+        if cause.downcast_ref::<UsageError>().is_some() {
+            return exit::USAGE;
+        }
+        if matches!(cause.downcast_ref::<StoreError>(), Some(StoreError::Missing(_)))
+            || matches!(cause.downcast_ref::<SearchError>(), Some(SearchError::Missing(_)))
+        {
+            return exit::MISSING_CATALOG;
+        }
+    }
+    exit::RUNTIME
+}
+
+/// Loads the lexicon: `--lexicon FILE` or the built-in `index/therapy.toml`.
+pub(crate) fn load_lexicon(path: Option<&std::path::Path>) -> anyhow::Result<crate::score::Lexicon> {
+    use anyhow::Context;
+    match path {
+        Some(p) => crate::score::Lexicon::from_path(p)
+            .with_context(|| format!("cannot load lexicon {}", p.display())),
+        None => crate::score::Lexicon::builtin().context("built-in lexicon is invalid"),
+    }
+}

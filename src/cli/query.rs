@@ -1,0 +1,292 @@
+//! `catalog query`, `export` and `report`: the same filters and ranking, three outputs.
+//! Offline by construction: nothing here touches the network.
+
+use super::args::{ExportArgs, ExportFormat, FilterArgs, FormatArg, OutputFormat, QueryArgs, ReportArgs};
+use super::{load_lexicon, UsageError};
+use crate::config::Config;
+use crate::output::record::ExportRecord;
+use crate::output::{csv, table, write_atomically};
+use crate::search::{search, CatalogIndex, QueryFilters, Weights};
+use crate::store::Store;
+use crate::turns::ConversationFormat;
+use anyhow::Context;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+/// An opened catalog ready to answer queries.
+pub(crate) struct Catalog {
+    pub store: Store,
+    pub index: CatalogIndex,
+    pub lexicon: crate::score::Lexicon,
+}
+
+/// Opens store and index read-only, warning once on stderr when the catalog is stale.
+pub(crate) fn open_catalog(config: &Config, filters: &FilterArgs, quiet: bool) -> anyhow::Result<Catalog> {
+    let store = Store::open_read_only(&config.catalog_path())?;
+    let index = CatalogIndex::open(&config.index_dir())?;
+    if !quiet {
+        warn_if_stale(&store, filters.stale_days);
+    }
+    let lexicon = load_lexicon(filters.lexicon.as_deref())?;
+    Ok(Catalog { store, index, lexicon })
+}
+
+fn warn_if_stale(store: &Store, stale_days: u32) {
+    let last = store
+        .last_run()
+        .ok()
+        .flatten()
+        .map(|r| r.finished_at.unwrap_or(r.started_at))
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .or_else(|| {
+            let modified = std::fs::metadata(store.path()).ok()?.modified().ok()?;
+            Some(chrono::DateTime::<chrono::Utc>::from(modified))
+        });
+    if let Some(last) = last {
+        let age = chrono::Utc::now().signed_duration_since(last);
+        if age.num_days() >= i64::from(stale_days) {
+            eprintln!(
+                "warning: the catalog was last synced {} days ago ({}); run `catalog sync` to refresh it",
+                age.num_days(),
+                last.format("%Y-%m-%d")
+            );
+        }
+    }
+}
+
+fn unit_interval(name: &str, v: Option<f64>) -> anyhow::Result<Option<f64>> {
+    match v {
+        Some(x) if !(0.0..=1.0).contains(&x) => Err(UsageError(format!("{name} must be between 0 and 1 (got {x})")).into()),
+        other => Ok(other),
+    }
+}
+
+/// Validates filter flags into search filters and weights.
+pub(crate) fn build_filters(args: &FilterArgs) -> anyhow::Result<(QueryFilters, Weights)> {
+    for (name, v) in [("--min-turns", args.min_turns), ("--max-turns", args.max_turns)] {
+        if v.is_some_and(|x| !x.is_finite() || x < 0.0) {
+            return Err(UsageError(format!("{name} must be a non-negative number")).into());
+        }
+    }
+    if let (Some(lo), Some(hi)) = (args.min_turns, args.max_turns) {
+        if lo > hi {
+            return Err(UsageError(format!("--min-turns {lo} is above --max-turns {hi}")).into());
+        }
+    }
+    let updated_since = match &args.updated_since {
+        Some(date) => Some(
+            chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
+                .map_err(|_| UsageError(format!("--updated-since `{date}` is not a date like 2025-01-31")))?
+                .and_hms_opt(0, 0, 0)
+                .map(|d| d.and_utc().timestamp())
+                .unwrap_or(0),
+        ),
+        None => None,
+    };
+    let weights = match &args.weights {
+        Some(spec) => Weights::default()
+            .with_overrides(spec)
+            .map_err(|e| UsageError(format!("--weights: {e}")))?,
+        None => Weights::default(),
+    };
+    let format = args.format.map(|f| match f {
+        FormatArg::MultiTurn => ConversationFormat::MultiTurn,
+        FormatArg::MediumTurn => ConversationFormat::MediumTurn,
+        FormatArg::ShortTurn => ConversationFormat::ShortTurn,
+        FormatArg::SingleTurn => ConversationFormat::SingleTurn,
+    });
+    let filters = QueryFilters {
+        min_turns: args.min_turns,
+        max_turns: args.max_turns,
+        format,
+        min_quality: unit_interval("--min-quality", args.min_quality)?,
+        min_relevance: unit_interval("--min-relevance", args.min_relevance)?,
+        licenses: args.licenses.iter().map(|l| l.trim().to_lowercase()).collect(),
+        languages: args.languages.iter().map(|l| l.trim().to_lowercase()).collect(),
+        updated_since,
+        include_unknown_turns: args.include_unknown_turns,
+    };
+    Ok((filters, weights))
+}
+
+/// Runs the ranked query and returns (total matches, records of the page).
+pub(crate) fn ranked_records(
+    catalog: &Catalog,
+    args: &FilterArgs,
+    offset: usize,
+    limit: usize,
+    explain: bool,
+) -> anyhow::Result<(usize, Vec<ExportRecord>)> {
+    let (filters, weights) = build_filters(args)?;
+    let text = args.text.as_deref().unwrap_or("");
+    let result = search(&catalog.index, &catalog.lexicon, text, &filters, &weights, offset, limit)?;
+    let ids: Vec<String> = result.hits.iter().map(|h| h.id.clone()).collect();
+    let stored = catalog.store.get_many(&ids)?;
+    let records = result
+        .hits
+        .iter()
+        .filter_map(|hit| {
+            let d = stored.iter().find(|d| d.record.id == hit.id)?;
+            Some(ExportRecord::from_stored(d, Some(hit.score), Some(hit.factors), explain))
+        })
+        .collect();
+    Ok((result.total, records))
+}
+
+fn terminal_width() -> usize {
+    terminal_size::terminal_size()
+        .map(|(w, _)| usize::from(w.0))
+        .or_else(|| std::env::var("COLUMNS").ok()?.parse().ok())
+        .unwrap_or(120)
+        .clamp(60, 400)
+}
+
+/// Runs `catalog query`.
+pub fn run_query(config: &Config, args: QueryArgs, quiet: bool) -> anyhow::Result<ExitCode> {
+    let catalog = open_catalog(config, &args.filters, quiet)?;
+    let (total, records) = ranked_records(&catalog, &args.filters, args.offset, args.limit, args.explain)?;
+    let mut out = std::io::stdout().lock();
+    match args.output {
+        OutputFormat::Table => {
+            let color = std::io::stdout().is_terminal();
+            let text = args.filters.text.as_deref().unwrap_or("");
+            write!(out, "{}", table::render(&records, args.offset, text, terminal_width(), color))?;
+            if args.explain {
+                let weights = build_filters(&args.filters)?.1;
+                writeln!(out, "\nweights: {}", serde_json::to_string(&weights)?)?;
+                for (i, r) in records.iter().enumerate() {
+                    write!(out, "{}", explain_block(args.offset + i + 1, r))?;
+                }
+            }
+            if !quiet {
+                eprintln!("{} of {total} matching datasets", records.len());
+            }
+        }
+        OutputFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&records)?)?,
+        OutputFormat::Jsonl => {
+            for r in &records {
+                writeln!(out, "{}", serde_json::to_string(r)?)?;
+            }
+        }
+        OutputFormat::Csv => write!(out, "{}", csv::render(&records))?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn explain_block(rank: usize, r: &ExportRecord) -> String {
+    use crate::output::sanitize::clean_line;
+    let mut s = format!("\n#{rank} {}  score {:.3}\n", clean_line(&r.id, 100), r.score.unwrap_or(0.0));
+    if let Some(f) = &r.factors {
+        s.push_str(&format!(
+            "  factors: match {} (bm25 {:.2})  quality {:.3}  relevance {:.3}  turns {:.3}  popularity {:.3}\n",
+            f.text_match.map(|m| format!("{m:.3}")).unwrap_or_else(|| "n/a".into()),
+            f.bm25,
+            f.quality,
+            f.relevance,
+            f.turns,
+            f.popularity
+        ));
+    }
+    if !r.matched_terms.is_empty() {
+        let terms: Vec<String> = r.matched_terms.iter().take(12).map(|t| clean_line(t, 60)).collect();
+        s.push_str(&format!("  matched: {}\n", terms.join(", ")));
+    }
+    if !r.modalities.is_empty() {
+        s.push_str(&format!("  modalities: {}\n", clean_line(&r.modalities.join(", "), 200)));
+    }
+    if let Some(q) = &r.quality_breakdown {
+        s.push_str(&format!("  quality: {}\n", clean_line(&q.to_string(), 300)));
+    }
+    s.push_str(&format!(
+        "  turns: {} ({})\n",
+        table::turns_cell(r),
+        r.turns_source.as_deref().or(r.turns_status.as_deref()).unwrap_or("not sampled")
+    ));
+    s
+}
+
+/// Runs `catalog export`.
+pub fn run_export(config: &Config, args: ExportArgs, quiet: bool) -> anyhow::Result<ExitCode> {
+    let catalog = open_catalog(config, &args.filters, quiet)?;
+    let limit = args.limit.unwrap_or(usize::MAX / 2);
+    let (_, records) = ranked_records(&catalog, &args.filters, 0, limit, false)?;
+    let body = match args.output {
+        ExportFormat::Json => serde_json::to_string_pretty(&records)? + "\n",
+        ExportFormat::Jsonl => records
+            .iter()
+            .map(serde_json::to_string)
+            .collect::<Result<Vec<_>, _>>()?
+            .join("\n")
+            + if records.is_empty() { "" } else { "\n" },
+        ExportFormat::Csv => csv::render(&records),
+    };
+    write_atomically(&args.out, body.as_bytes())
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    if !quiet {
+        eprintln!("exported {} datasets to {}", records.len(), args.out.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `catalog report`.
+pub fn run_report(config: &Config, args: ReportArgs, quiet: bool) -> anyhow::Result<ExitCode> {
+    use crate::output::{html, report};
+    let catalog = open_catalog(config, &args.filters, quiet)?;
+    let (_, records) = ranked_records(&catalog, &args.filters, 0, args.limit, false)?;
+    let counts = catalog.store.counts(crate::sync::SAMPLING_RELEVANCE_FLOOR)?;
+    let filters_description = describe_filters(&args.filters);
+    let input = report::ReportInput {
+        records: &records,
+        query: args.filters.text.as_deref().unwrap_or(""),
+        filters_description: &filters_description,
+        generated_at: chrono::Utc::now(),
+        catalog_size: counts.present,
+    };
+    let summary = report::summarize(&input);
+    match &args.html {
+        Some(path) => {
+            let page = html::render_html(&input, &summary);
+            write_atomically(path, page.as_bytes())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            if !quiet {
+                eprintln!("wrote {}", path.display());
+            }
+        }
+        None => print!("{}", report::render_text(&input, &summary)),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn describe_filters(f: &FilterArgs) -> String {
+    let mut parts = Vec::new();
+    if let Some(v) = f.min_turns {
+        parts.push(format!("min turns {v}"));
+    }
+    if let Some(v) = f.max_turns {
+        parts.push(format!("max turns {v}"));
+    }
+    if let Some(v) = f.format {
+        parts.push(format!("format {v:?}"));
+    }
+    if let Some(v) = f.min_quality {
+        parts.push(format!("min quality {v}"));
+    }
+    if let Some(v) = f.min_relevance {
+        parts.push(format!("min relevance {v}"));
+    }
+    if !f.licenses.is_empty() {
+        parts.push(format!("licence {}", f.licenses.join("|")));
+    }
+    if !f.languages.is_empty() {
+        parts.push(format!("language {}", f.languages.join("|")));
+    }
+    if let Some(v) = &f.updated_since {
+        parts.push(format!("updated since {v}"));
+    }
+    if parts.is_empty() {
+        "none".to_string()
+    } else {
+        parts.join(", ")
+    }
+}

@@ -1,0 +1,99 @@
+//! `catalog show ID`: everything known about one dataset.
+
+use super::args::{ShowArgs, ShowFormat};
+use crate::config::Config;
+use crate::output::record::ExportRecord;
+use crate::output::sanitize::{clean_line, strip_controls};
+use crate::store::Store;
+use std::process::ExitCode;
+
+/// Runs `catalog show`.
+pub fn run(config: &Config, args: ShowArgs, _quiet: bool) -> anyhow::Result<ExitCode> {
+    let store = Store::open_read_only(&config.catalog_path())?;
+    let Some(d) = store.get(args.id.trim())? else {
+        eprintln!(
+            "no dataset `{}` in the catalog (try `catalog query {}`)",
+            clean_line(&args.id, 100),
+            clean_line(&args.id, 100)
+        );
+        return Ok(ExitCode::from(super::exit::RUNTIME));
+    };
+    let record = ExportRecord::from_stored(&d, None, None, true);
+    if args.output == ShowFormat::Json {
+        let mut value = serde_json::to_value(&record)?;
+        if let Some(obj) = value.as_object_mut() {
+            obj.insert("card_data".into(), d.record.card_data.clone().unwrap_or_default());
+            obj.insert("turns".into(), serde_json::to_value(&d.turns)?);
+            obj.insert("relevance_detail".into(), d.scores.relevance_detail.clone());
+            obj.insert("first_seen".into(), d.first_seen.clone().into());
+            obj.insert("gone_at".into(), d.gone_at.clone().into());
+        }
+        println!("{}", serde_json::to_string_pretty(&value)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let r = &d.record;
+    let line = |k: &str, v: &str| println!("{k:<20} {}", clean_line(v, 400));
+    line("id", &r.id);
+    line("url", &r.url());
+    if let Some(n) = &r.pretty_name {
+        line("pretty name", n);
+    }
+    line("relevance", &format!("{:.3}", d.scores.relevance));
+    line("quality", &format!("{:.3}  {}", d.scores.quality, d.scores.quality_detail));
+    line("matched terms", &record.matched_terms.join(", "));
+    line("modalities", &record.modalities.join(", "));
+    line("downloads / likes", &format!("{} / {}", r.downloads, r.likes));
+    line("licence", &r.licenses.join(", "));
+    line("languages", &r.languages.join(", "));
+    line("task categories", &r.task_categories.join(", "));
+    line("created / modified", &format!("{} / {}", r.created_at.as_deref().unwrap_or("?"), r.last_modified.as_deref().unwrap_or("?")));
+    line("size", &r.size_bytes.map(|s| format!("{s} bytes")).unwrap_or_else(|| "?".into()));
+    line("gated / disabled", &format!("{} / {}", r.gated.as_deref().unwrap_or("no"), r.disabled));
+    if let Some(gone) = &d.gone_at {
+        line("gone", &format!("missing from the Hub listing since {gone}"));
+    }
+    match &d.turns {
+        Some(t) => {
+            line("turns status", &t.status);
+            if let Some(reason) = &t.reason {
+                line("turns reason", reason);
+            }
+            if let Some(avg) = t.avg_turns {
+                line(
+                    "turns",
+                    &format!(
+                        "avg {avg:.2}, median {:.1}, min {}, max {} over {} conversations ({})",
+                        t.median_turns.unwrap_or(0.0),
+                        t.min_turns.unwrap_or(0),
+                        t.max_turns.unwrap_or(0),
+                        t.conversations.unwrap_or(0),
+                        if t.exact == Some(false) { "lower bound: cut cells or conversations" } else { "exact" }
+                    ),
+                );
+                line("format", record.conversation_format.as_deref().unwrap_or("?"));
+            }
+            line(
+                "turns provenance",
+                &format!(
+                    "viewer config {} split {}, {} rows sampled, layout {}, column(s) {}{}",
+                    t.config.as_deref().unwrap_or("?"),
+                    t.split.as_deref().unwrap_or("?"),
+                    t.rows_sampled.unwrap_or(0),
+                    t.layout.as_deref().unwrap_or("?"),
+                    t.columns.join(", "),
+                    t.group_by.as_deref().map(|g| format!(", grouped by {g}")).unwrap_or_default()
+                ),
+            );
+            if let Some(n) = t.num_conversations {
+                line("conversations", &format!("{n} ({})", t.num_conversations_source.as_deref().unwrap_or("?")));
+            }
+        }
+        None => line("turns", "not sampled yet"),
+    }
+    line("tags", &r.tags.join(", "));
+    println!("{:<20} from datasets import load_dataset; ds = load_dataset(\"{}\")", "load", clean_line(&r.id, 200));
+    if let Some(desc) = &r.description {
+        println!("\n{}", strip_controls(desc, true));
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,351 @@
+//! The one HTTP client every network call goes through: auth, pacing, retries, request budget.
+//!
+//! Retried: timeouts, connection errors, truncated or unparsable bodies, 408, 502, 503, 504, and
+//! 500 without an `X-Error-Code` (a coded 500 from the viewer is a cached state such as
+//! `ResponseNotReady`, reported to the caller instead). Backoff doubles from `backoff_base` up to
+//! `backoff_cap`. A 429 waits `t + 1` seconds from `RateLimit` (else `Retry-After + 1`, else the
+//! backoff) and counts in [`HttpStats::waits_429`]. `max_requests` is a hard cap on requests sent.
+
+use super::ratelimit::{parse_ratelimit, parse_retry_after, Pacer, RateLimitPolicy};
+use reqwest::header::{HeaderMap, AUTHORIZATION, LINK};
+use serde_json::Value;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Network errors after retries.
+#[derive(Debug, thiserror::Error)]
+pub enum HubError {
+    /// `--max-requests` reached.
+    #[error("request budget used up ({0} requests, --max-requests)")]
+    BudgetExhausted(u64),
+    /// A non-retryable HTTP status (or a retryable one that kept failing).
+    #[error("{url}: HTTP {status}{}: {message}", code.as_deref().map(|c| format!(" {c}")).unwrap_or_default())]
+    Status {
+        /// The URL requested.
+        url: String,
+        /// HTTP status.
+        status: u16,
+        /// `X-Error-Code` header, when sent.
+        code: Option<String>,
+        /// The server's error message (`error` field, `X-Error-Message`, or the body start).
+        message: String,
+    },
+    /// Timeouts, connection failures or truncated bodies that persisted through every retry.
+    #[error("{url}: {message} (gave up after {attempts} attempts)")]
+    Transport {
+        /// The URL requested.
+        url: String,
+        /// What went wrong last.
+        message: String,
+        /// Attempts made.
+        attempts: u32,
+    },
+    /// 429 after 429: the server keeps refusing.
+    #[error("{url}: still rate limited (HTTP 429) after {attempts} polite waits; try again later")]
+    RateLimited {
+        /// The URL requested.
+        url: String,
+        /// Consecutive 429 responses.
+        attempts: u32,
+    },
+}
+
+impl HubError {
+    /// The HTTP status, for status errors.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            HubError::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+/// Which rate-limit bucket a request belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bucket {
+    /// Hub `/api/...` calls.
+    Api,
+    /// Dataset-viewer calls.
+    Viewer,
+}
+
+/// Settings of the HTTP client.
+#[derive(Clone)]
+pub struct HttpSettings {
+    /// Bearer token (never printed: `Debug` hides it).
+    pub token: Option<String>,
+    /// Per-request timeout.
+    pub timeout: Duration,
+    /// Retries after the first attempt for retryable failures.
+    pub max_retries: u32,
+    /// First backoff delay.
+    pub backoff_base: Duration,
+    /// Largest backoff delay.
+    pub backoff_cap: Duration,
+    /// Consecutive 429 responses tolerated before giving up.
+    pub max_429: u32,
+    /// Hard cap on requests sent (all buckets).
+    pub max_requests: Option<u64>,
+}
+
+impl std::fmt::Debug for HttpSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpSettings")
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .field("max_requests", &self.max_requests)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        HttpSettings {
+            token: None,
+            timeout: Duration::from_secs(30),
+            max_retries: 5,
+            backoff_base: Duration::from_secs(1),
+            backoff_cap: Duration::from_secs(8),
+            max_429: 8,
+            max_requests: None,
+        }
+    }
+}
+
+/// Counters of what the client did.
+#[derive(Debug, Default)]
+pub struct HttpStats {
+    /// Requests sent (every attempt).
+    pub requests: AtomicU64,
+    /// Retries after failures.
+    pub retries: AtomicU64,
+    /// 429 responses waited out.
+    pub waits_429: AtomicU64,
+    /// Milliseconds spent waiting on 429s.
+    pub wait_429_ms: AtomicU64,
+}
+
+/// A successful JSON response.
+#[derive(Debug)]
+pub struct JsonResponse {
+    /// Parsed body.
+    pub body: Value,
+    /// `Link: <url>; rel="next"`, when present.
+    pub next: Option<String>,
+}
+
+/// HTTP client with auth, pacing, retries and budget.
+pub struct HttpClient {
+    inner: reqwest::Client,
+    settings: HttpSettings,
+    api_pacer: Pacer,
+    viewer_pacer: Pacer,
+    stats: Arc<HttpStats>,
+}
+
+impl HttpClient {
+    /// Builds the client. The anonymous fallback policy is 500 requests per 300 s, 1000 with a token.
+    pub fn new(settings: HttpSettings) -> Result<HttpClient, reqwest::Error> {
+        let inner = reqwest::Client::builder()
+            .user_agent(concat!("catalog/", env!("CARGO_PKG_VERSION")))
+            .timeout(settings.timeout)
+            .connect_timeout(Duration::from_secs(10))
+            .build()?;
+        let quota = if settings.token.is_some() { 1000 } else { 500 };
+        Ok(HttpClient {
+            inner,
+            api_pacer: Pacer::new(RateLimitPolicy { quota, window_secs: 300 }),
+            viewer_pacer: Pacer::new(RateLimitPolicy { quota: 3000, window_secs: 300 }),
+            settings,
+            stats: Arc::new(HttpStats::default()),
+        })
+    }
+
+    /// Live counters.
+    pub fn stats(&self) -> &HttpStats {
+        &self.stats
+    }
+
+    fn take_budget(&self) -> Result<(), HubError> {
+        let sent = self.stats.requests.fetch_add(1, Ordering::SeqCst);
+        match self.settings.max_requests {
+            Some(max) if sent >= max => {
+                self.stats.requests.fetch_sub(1, Ordering::SeqCst);
+                Err(HubError::BudgetExhausted(max))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn backoff(&self, failures: u32) -> Duration {
+        let factor = 1u32 << failures.saturating_sub(1).min(16);
+        (self.settings.backoff_base * factor).min(self.settings.backoff_cap)
+    }
+
+    /// GETs `url` and parses a JSON body, with pacing and retries.
+    pub async fn get_json(&self, url: &str, bucket: Bucket) -> Result<JsonResponse, HubError> {
+        let pacer = match bucket {
+            Bucket::Api => &self.api_pacer,
+            Bucket::Viewer => &self.viewer_pacer,
+        };
+        let mut failures = 0u32;
+        let mut rate_limited = 0u32;
+        loop {
+            self.take_budget()?;
+            tokio::time::sleep(pacer.reserve().await).await;
+            let mut request = self.inner.get(url);
+            if let Some(token) = &self.settings.token {
+                request = request.header(AUTHORIZATION, format!("Bearer {token}"));
+            }
+            let outcome = match request.send().await {
+                Ok(response) => {
+                    pacer.observe(response.headers()).await;
+                    let status = response.status().as_u16();
+                    let headers = response.headers().clone();
+                    match response.bytes().await {
+                        Ok(body) => Ok((status, headers, body)),
+                        Err(e) => Err(describe(&e)),
+                    }
+                }
+                Err(e) => Err(describe(&e)),
+            };
+            let retry_reason = match outcome {
+                Ok((200..=299, headers, body)) => match serde_json::from_slice::<Value>(&body) {
+                    Ok(body) => {
+                        return Ok(JsonResponse {
+                            body,
+                            next: next_link(&headers),
+                        })
+                    }
+                    Err(e) => format!("response body is not complete JSON ({e})"),
+                },
+                Ok((429, headers, _)) => {
+                    rate_limited += 1;
+                    if rate_limited > self.settings.max_429 {
+                        return Err(HubError::RateLimited {
+                            url: url.to_string(),
+                            attempts: rate_limited,
+                        });
+                    }
+                    let wait = parse_ratelimit(&headers)
+                        .map(|l| Duration::from_secs(l.reset_secs + 1))
+                        .or_else(|| parse_retry_after(&headers).map(|s| Duration::from_secs(s + 1)))
+                        .unwrap_or_else(|| self.backoff(rate_limited));
+                    self.stats.waits_429.fetch_add(1, Ordering::Relaxed);
+                    self.stats
+                        .wait_429_ms
+                        .fetch_add(wait.as_millis() as u64, Ordering::Relaxed);
+                    tokio::time::sleep(wait).await;
+                    continue;
+                }
+                Ok((status, headers, body)) => {
+                    let error = status_error(url, status, &headers, &body);
+                    let coded = headers.contains_key("x-error-code");
+                    let retryable = matches!(status, 408 | 502 | 503 | 504) || (status == 500 && !coded);
+                    if !retryable || failures >= self.settings.max_retries {
+                        return Err(error);
+                    }
+                    error.to_string()
+                }
+                Err(message) => message,
+            };
+            if failures >= self.settings.max_retries {
+                return Err(HubError::Transport {
+                    url: url.to_string(),
+                    message: retry_reason,
+                    attempts: failures + 1,
+                });
+            }
+            failures += 1;
+            self.stats.retries.fetch_add(1, Ordering::Relaxed);
+            tokio::time::sleep(self.backoff(failures)).await;
+        }
+    }
+}
+
+fn describe(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        "request timed out".to_string()
+    } else if e.is_connect() {
+        "could not connect".to_string()
+    } else if e.is_body() || e.is_decode() {
+        "response body was cut off".to_string()
+    } else {
+        // reqwest errors carry the URL, never headers, so the token cannot leak here.
+        format!("request failed ({e})")
+    }
+}
+
+/// `Link: <url>; rel="next"` → `url`.
+pub fn next_link(headers: &HeaderMap) -> Option<String> {
+    headers.get_all(LINK).iter().find_map(|value| {
+        let value = value.to_str().ok()?;
+        value.split(',').find_map(|part| {
+            let (target, params) = part.split_once(';')?;
+            let is_next = params
+                .split(';')
+                .any(|p| p.trim().replace(' ', "") == "rel=\"next\"" || p.trim() == "rel=next");
+            let target = target.trim();
+            (is_next && target.starts_with('<') && target.ends_with('>'))
+                .then(|| target[1..target.len() - 1].to_string())
+        })
+    })
+}
+
+fn status_error(url: &str, status: u16, headers: &HeaderMap, body: &[u8]) -> HubError {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let from_body = serde_json::from_slice::<Value>(body).ok().and_then(|v| match v.get("error") {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(other @ Value::Array(_)) => Some(other.to_string()),
+        _ => None,
+    });
+    let message = from_body
+        .or_else(|| header("x-error-message"))
+        .unwrap_or_else(|| String::from_utf8_lossy(&body[..body.len().min(200)]).trim().to_string());
+    HubError::Status {
+        url: url.to_string(),
+        status,
+        code: header("x-error-code"),
+        message: message.chars().take(300).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    #[test]
+    fn link_header_next_is_taken_verbatim() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            LINK,
+            HeaderValue::from_static(
+                "<http://localhost:5564/api/models?limit=10&sort=likes&cursor=eyJ9%3D>; rel=\"next\"",
+            ),
+        );
+        assert_eq!(
+            next_link(&h).as_deref(),
+            Some("http://localhost:5564/api/models?limit=10&sort=likes&cursor=eyJ9%3D")
+        );
+        let mut prev = HeaderMap::new();
+        prev.insert(LINK, HeaderValue::from_static("<http://x/a>; rel=\"prev\""));
+        assert_eq!(next_link(&prev), None);
+    }
+
+    #[test]
+    fn debug_never_shows_the_token() {
+        let s = HttpSettings {
+            token: Some("hf_secret_value".into()),
+            ..HttpSettings::default()
+        };
+        assert!(!format!("{s:?}").contains("hf_secret_value"));
+    }
+}

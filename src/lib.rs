@@ -1,0 +1,17 @@
+//! `catalog`: a local, offline, indexed catalog of therapy and counseling conversation datasets
+//! from the Hugging Face Hub.
+//!
+//! Data flows Hub → [`hub`] → [`sync`] → [`store`] (SQLite, the source of truth) → [`search`]
+//! (a tantivy index derived from SQLite) → `query`/`show`/`export`/`report` via [`output`].
+//! [`turns`] and [`score`] are pure: no I/O.
+
+pub mod model;
+pub mod store;
+pub mod hub;
+pub mod config;
+pub mod output;
+pub mod score;
+pub mod search;
+pub mod sync;
+pub mod turns;
+pub mod cli;

@@ -1,0 +1,120 @@
+//! Untrusted text (dataset ids, descriptions, cards, server messages) is data: before it reaches a
+//! terminal every control character and escape sequence (CSI, OSC such as OSC 8 links, DCS...) is
+//! removed; before it reaches a spreadsheet, formula triggers are neutralised.
+
+/// Removes ANSI/VT escape sequences and control characters. Newlines and tabs become spaces when
+/// `keep_newlines` is false.
+pub fn strip_controls(input: &str, keep_newlines: bool) -> String {
+    let mut out = String::with_capacity(input.len());
+    let mut chars = input.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => skip_escape(&mut chars),
+            // C1 CSI / OSC / DCS introducers (8-bit forms).
+            '\u{9b}' => skip_until_final(&mut chars),
+            '\u{9d}' | '\u{90}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
+            '\n' if keep_newlines => out.push('\n'),
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            // Bidirectional overrides can reorder what a reader sees.
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn skip_escape(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    match chars.next() {
+        Some('[') => skip_until_final(chars),
+        Some(']') | Some('P') | Some('X') | Some('^') | Some('_') => skip_string(chars),
+        // Two-character sequences (ESC c, ESC 7, ...) and charset selections (ESC ( B).
+        Some('(') | Some(')') | Some('#') | Some('%') => {
+            chars.next();
+        }
+        _ => {}
+    }
+}
+
+/// CSI: parameters and intermediates until a final byte in 0x40..=0x7e.
+fn skip_until_final(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    for c in chars.by_ref() {
+        if ('\u{40}'..='\u{7e}').contains(&c) {
+            break;
+        }
+    }
+}
+
+/// OSC/DCS/APC/PM strings: until BEL or ST (ESC \).
+fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{7}' | '\u{9c}' => break,
+            '\u{1b}' => {
+                if chars.peek() == Some(&'\\') {
+                    chars.next();
+                }
+                break;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// One terminal-safe line of at most `max_chars` characters (an ellipsis marks a cut).
+pub fn clean_line(input: &str, max_chars: usize) -> String {
+    let clean = strip_controls(input, false);
+    let collapsed = clean.split_whitespace().collect::<Vec<_>>().join(" ");
+    truncate(&collapsed, max_chars)
+}
+
+/// Cuts to `max_chars` characters, ending with `…` when cut.
+pub fn truncate(input: &str, max_chars: usize) -> String {
+    if input.chars().count() <= max_chars {
+        return input.to_string();
+    }
+    let mut out: String = input.chars().take(max_chars.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// A CSV cell safe to open in a spreadsheet: a leading `=`, `+`, `-`, `@`, tab or CR (even after
+/// leading spaces) gets a `'` prefix so it is shown as text, never evaluated. Controls are removed.
+pub fn csv_safe(input: &str) -> String {
+    let clean = strip_controls(input, true);
+    let trimmed = clean.trim_start();
+    match trimmed.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{clean}"),
+        _ => clean,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_csi_osc8_and_controls() {
+        let evil = "a\u{1b}[2Jb\u{1b}]8;;http://evil.example\u{1b}\\link\u{1b}]8;;\u{1b}\\c\u{7}d\u{9b}31me";
+        assert_eq!(strip_controls(evil, false), "ablinkcde");
+        assert_eq!(strip_controls("x\u{1b}]0;title\u{7}y", false), "xy");
+        assert_eq!(strip_controls("l1\nl2\r\tz", false), "l1 l2  z");
+        assert_eq!(strip_controls("l1\nl2", true), "l1\nl2");
+        assert_eq!(strip_controls("safe\u{202e}txt", false), "safetxt");
+    }
+
+    #[test]
+    fn csv_formulas_are_neutralised() {
+        assert_eq!(csv_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(csv_safe("  +1"), "'  +1");
+        assert_eq!(csv_safe("-2"), "'-2");
+        assert_eq!(csv_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_safe("plain"), "plain");
+    }
+
+    #[test]
+    fn clean_line_collapses_and_truncates() {
+        assert_eq!(clean_line("a \n\n b", 10), "a b");
+        assert_eq!(clean_line("abcdefghijk", 5), "abcd…");
+    }
+}

@@ -1,0 +1,63 @@
+//! The bridge from a stored [`DatasetRecord`] to its relevance and quality [`Scores`].
+
+use super::{quality, relevance, Lexicon, QualityInput, RelevanceInput};
+use crate::model::DatasetRecord;
+use crate::store::Scores;
+
+/// Scores records with one lexicon, relative to one day (quality's recency).
+pub struct Scorer {
+    lexicon: Lexicon,
+    today: chrono::NaiveDate,
+}
+
+impl Scorer {
+    /// A scorer for `today` (pass `chrono::Utc::now().date_naive()` outside tests).
+    pub fn new(lexicon: Lexicon, today: chrono::NaiveDate) -> Scorer {
+        Scorer { lexicon, today }
+    }
+
+    /// The lexicon in use.
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    /// Relevance and quality of one record, with their JSON details.
+    pub fn score(&self, record: &DatasetRecord) -> Scores {
+        let mut tags = record.tags.clone();
+        tags.extend(record.card_tags.iter().cloned());
+        let rel = relevance(
+            &self.lexicon,
+            &RelevanceInput {
+                id: &record.id,
+                pretty_name: record.pretty_name.as_deref(),
+                tags: &tags,
+                task_categories: &record.task_categories,
+                description: record.description.as_deref(),
+                card_text: None,
+            },
+        );
+        let last_modified = record
+            .last_modified
+            .as_deref()
+            .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+            .map(|d| d.with_timezone(&chrono::Utc));
+        let q = quality(
+            &QualityInput {
+                downloads: Some(record.downloads),
+                likes: Some(record.likes),
+                licenses: &record.licenses,
+                last_modified,
+                description: record.description.as_deref(),
+                tags: &record.tags,
+                has_card_data: record.card_data.is_some(),
+            },
+            self.today,
+        );
+        Scores {
+            relevance: rel.score,
+            relevance_detail: serde_json::to_value(&rel).unwrap_or_default(),
+            quality: q.score,
+            quality_detail: serde_json::to_value(&q).unwrap_or_default(),
+        }
+    }
+}

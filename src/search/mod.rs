@@ -1,0 +1,180 @@
+//! The tantivy index: derived from SQLite only, rebuildable at any time.
+//!
+//! Layout on disk: `<data dir>/index/CURRENT` names the live generation directory
+//! (`gen-000007`). A rebuild writes a new generation beside it and then replaces `CURRENT`
+//! atomically (write a temp file, rename), so a reader always sees a whole index. `sync` updates
+//! the live generation in place with one tantivy commit (itself atomic).
+
+pub mod query;
+pub mod schema;
+
+pub use query::{search, Candidate, QueryFilters, RankedHit, SearchResult, Weights};
+
+use crate::score::Lexicon;
+use crate::store::{Store, StoreError};
+use crate::sync::Progress;
+use schema::{build_schema, to_document, Fields};
+use std::path::{Path, PathBuf};
+use tantivy::{Index, IndexWriter, Term};
+
+/// Errors of the search index.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// No index generation exists yet.
+    #[error("no search index in {0} — run `catalog reindex`")]
+    Missing(PathBuf),
+    /// tantivy failed.
+    #[error("search index error: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Filesystem error.
+    #[error("index files: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Result alias for the index.
+pub type Result<T> = std::result::Result<T, SearchError>;
+
+const WRITER_HEAP: usize = 128 * 1024 * 1024;
+
+/// An open index generation.
+pub struct CatalogIndex {
+    /// The tantivy index.
+    pub index: Index,
+    /// Its fields.
+    pub fields: Fields,
+}
+
+fn current_generation(index_root: &Path) -> Option<PathBuf> {
+    let name = std::fs::read_to_string(index_root.join("CURRENT")).ok()?;
+    let name = name.trim();
+    let valid = name.starts_with("gen-") && name[4..].chars().all(|c| c.is_ascii_digit());
+    valid.then(|| index_root.join(name))
+}
+
+impl CatalogIndex {
+    /// Opens the live generation under `index_root`.
+    pub fn open(index_root: &Path) -> Result<CatalogIndex> {
+        let dir = current_generation(index_root)
+            .filter(|d| d.is_dir())
+            .ok_or_else(|| SearchError::Missing(index_root.to_path_buf()))?;
+        let index = Index::open_in_dir(&dir)?;
+        let (_, fields) = build_schema();
+        // The schema is fixed per build; an index with other fields is treated as missing.
+        if index.schema().get_field("gone").is_err() {
+            return Err(SearchError::Missing(index_root.to_path_buf()));
+        }
+        Ok(CatalogIndex { index, fields })
+    }
+}
+
+/// Rebuilds the whole index from SQLite into a new generation, then swaps it in atomically.
+/// Returns the number of documents.
+pub fn rebuild(store: &mut Store, lexicon: &Lexicon, index_root: &Path, progress: &Progress) -> Result<u64> {
+    std::fs::create_dir_all(index_root)?;
+    let next = next_generation_name(index_root)?;
+    let dir = index_root.join(&next);
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)?;
+    }
+    std::fs::create_dir_all(&dir)?;
+    let (schema, fields) = build_schema();
+    let index = Index::create_in_dir(&dir, schema)?;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+    let mut writer: IndexWriter = index.writer_with_num_threads(threads, WRITER_HEAP)?;
+    let mut count = 0u64;
+    store.for_each_dataset(false, |d| {
+        writer
+            .add_document(to_document(&fields, lexicon, &d))
+            .map_err(|e| StoreError::Io {
+                path: dir.clone(),
+                source: std::io::Error::other(e.to_string()),
+            })?;
+        count += 1;
+        if count % 10_000 == 0 {
+            progress.update(&format!("indexing: {count} datasets"));
+        }
+        Ok(())
+    })?;
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    swap_current(index_root, &next)?;
+    store.mark_indexed(None)?;
+    remove_old_generations(index_root, &next);
+    progress.finish();
+    Ok(count)
+}
+
+/// Applies the datasets flagged dirty to the live index (or rebuilds when there is none).
+/// Returns the number of documents written.
+pub fn update_index(store: &mut Store, lexicon: &Lexicon, progress: &Progress) -> Result<u64> {
+    let index_root = store
+        .path()
+        .parent()
+        .map(|p| p.join("index"))
+        .unwrap_or_else(|| PathBuf::from("index"));
+    let live = match CatalogIndex::open(&index_root) {
+        Ok(live) => live,
+        Err(SearchError::Missing(_)) => return rebuild(store, lexicon, &index_root, progress),
+        Err(e) => return Err(e),
+    };
+    let mut writer: IndexWriter = live.index.writer_with_num_threads(1, WRITER_HEAP / 2)?;
+    let mut ids = Vec::new();
+    let fields = live.fields;
+    store.for_each_dataset(true, |d| {
+        writer.delete_term(Term::from_field_text(fields.id, &d.record.id));
+        writer
+            .add_document(to_document(&fields, lexicon, &d))
+            .map_err(|e| StoreError::Io {
+                path: index_root.clone(),
+                source: std::io::Error::other(e.to_string()),
+            })?;
+        ids.push(d.record.id);
+        Ok(())
+    })?;
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    writer.commit()?;
+    store.mark_indexed(Some(&ids))?;
+    Ok(ids.len() as u64)
+}
+
+fn next_generation_name(index_root: &Path) -> Result<String> {
+    let mut highest = 0u64;
+    for entry in std::fs::read_dir(index_root)? {
+        let name = entry?.file_name().to_string_lossy().to_string();
+        if let Some(n) = name.strip_prefix("gen-").and_then(|n| n.parse::<u64>().ok()) {
+            highest = highest.max(n);
+        }
+    }
+    Ok(format!("gen-{:06}", highest + 1))
+}
+
+fn swap_current(index_root: &Path, generation: &str) -> Result<()> {
+    let tmp = index_root.join("CURRENT.tmp");
+    {
+        use std::io::Write;
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(generation.as_bytes())?;
+        file.sync_all()?;
+    }
+    std::fs::rename(&tmp, index_root.join("CURRENT"))?;
+    if let Ok(dir) = std::fs::File::open(index_root) {
+        let _ = dir.sync_all();
+    }
+    Ok(())
+}
+
+fn remove_old_generations(index_root: &Path, keep: &str) {
+    if let Ok(entries) = std::fs::read_dir(index_root) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().to_string();
+            if name.starts_with("gen-") && name != keep {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+}

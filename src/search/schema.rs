@@ -1,0 +1,230 @@
+//! The tantivy schema and how a stored dataset becomes an index document.
+//!
+//! Text fields use tantivy's English stemming analyzer (`en_stem`). `expanded` holds acronym
+//! expansions in both directions (a card saying "CBT" also indexes "cognitive behavioral therapy"
+//! and vice versa). Filters and ranking factors are fast fields; licence, language, format and
+//! modality are facets (`/license/mit`, `/language/en`, `/format/multi_turn`, `/modality/cbt`).
+
+use crate::score::Lexicon;
+use crate::store::StoredDataset;
+use tantivy::schema::{
+    Facet, FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST,
+    STORED, STRING,
+};
+use tantivy::TantivyDocument;
+
+/// Handles to every field of the schema.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// Exact repo id (stored; the key for updates).
+    pub id: Field,
+    /// Repo id split into words.
+    pub id_text: Field,
+    /// Card `pretty_name`.
+    pub name: Field,
+    /// Tag values as words.
+    pub tags: Field,
+    /// Card fields: task categories, card tags, detected modalities.
+    pub card: Field,
+    /// Description (README extract).
+    pub description: Field,
+    /// Acronym expansions found in the document.
+    pub expanded: Field,
+    /// Facets: licence, language, format, modality.
+    pub facets: Field,
+    /// Relevance in [0, 1].
+    pub relevance: Field,
+    /// Quality in [0, 1].
+    pub quality: Field,
+    /// Average turns, or -1 when unknown.
+    pub avg_turns: Field,
+    /// Downloads (30 days).
+    pub downloads: Field,
+    /// Likes.
+    pub likes: Field,
+    /// Last modification, unix seconds (0 when unknown).
+    pub last_modified: Field,
+    /// 1 when gone from the Hub.
+    pub gone: Field,
+}
+
+/// Text fields and their query-time boosts.
+pub fn boosted_text_fields(f: &Fields) -> [(Field, f32); 6] {
+    [
+        (f.id_text, 3.0),
+        (f.name, 2.5),
+        (f.tags, 2.0),
+        (f.card, 1.5),
+        (f.expanded, 1.2),
+        (f.description, 1.0),
+    ]
+}
+
+/// Builds the schema.
+pub fn build_schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("en_stem")
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED),
+        id_text: b.add_text_field("id_text", text.clone()),
+        name: b.add_text_field("name", text.clone()),
+        tags: b.add_text_field("tags", text.clone()),
+        card: b.add_text_field("card", text.clone()),
+        description: b.add_text_field("description", text.clone()),
+        expanded: b.add_text_field("expanded", text),
+        facets: b.add_facet_field("facets", FacetOptions::default()),
+        relevance: b.add_f64_field("relevance", FAST),
+        quality: b.add_f64_field("quality", FAST),
+        avg_turns: b.add_f64_field("avg_turns", FAST),
+        downloads: b.add_u64_field("downloads", FAST),
+        likes: b.add_u64_field("likes", FAST),
+        last_modified: b.add_i64_field("last_modified", FAST),
+        gone: b.add_u64_field("gone", FAST),
+    };
+    (b.build(), fields)
+}
+
+/// Splits a repo id into words: `AIMH/SQPsychConv_command` → `AIMH SQ Psych Conv command`.
+pub fn id_words(id: &str) -> String {
+    let mut out = String::with_capacity(id.len() + 8);
+    let chars: Vec<char> = id.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if matches!(c, '/' | '-' | '_' | '.') {
+            out.push(' ');
+            continue;
+        }
+        if i > 0 {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            let boundary = (prev.is_lowercase() && c.is_uppercase())
+                || (prev.is_uppercase() && c.is_uppercase() && next_lower)
+                || (prev.is_ascii_digit() != c.is_ascii_digit() && prev.is_alphanumeric());
+            if boundary {
+                out.push(' ');
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The value part of tags worth searching (free tags, task categories and ids), as words.
+fn tag_words(d: &StoredDataset) -> String {
+    let mut words = Vec::new();
+    for tag in d.record.tags.iter().chain(&d.record.card_tags) {
+        let value = match tag.split_once(':') {
+            Some(("task_categories" | "task_ids", v)) => v,
+            Some(_) => continue,
+            None => tag.as_str(),
+        };
+        words.push(value.replace(['-', '_'], " "));
+    }
+    words.join(" ")
+}
+
+/// Acronym expansions present in `text` (acronym → expansion, expansion → acronym).
+pub fn expansions(lexicon: &Lexicon, text: &str) -> String {
+    let lower = text.to_lowercase();
+    let words: std::collections::HashSet<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut out = Vec::new();
+    for (acronym, long_forms) in lexicon.acronyms() {
+        let acronym_lower = acronym.to_lowercase();
+        let has_acronym = words.contains(acronym_lower.as_str()) && text.contains(acronym.as_str());
+        let has_long = long_forms.iter().any(|l| lower.contains(&l.to_lowercase()));
+        if has_acronym {
+            out.extend(long_forms.iter().cloned());
+        }
+        if has_long {
+            out.push(acronym_lower);
+        }
+    }
+    out.join(" ")
+}
+
+/// Unix seconds of an RFC 3339 timestamp (0 when missing or invalid).
+pub fn unix_seconds(ts: Option<&str>) -> i64 {
+    ts.and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+        .map(|d| d.timestamp())
+        .unwrap_or(0)
+}
+
+/// Builds the index document of one dataset.
+pub fn to_document(f: &Fields, lexicon: &Lexicon, d: &StoredDataset) -> TantivyDocument {
+    let r = &d.record;
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.id, &r.id);
+    doc.add_text(f.id_text, id_words(&r.id));
+    if let Some(name) = &r.pretty_name {
+        doc.add_text(f.name, name);
+    }
+    doc.add_text(f.tags, tag_words(d));
+    let modalities: Vec<String> = d
+        .scores
+        .relevance_detail
+        .get("modalities")
+        .and_then(|m| m.as_array())
+        .map(|m| m.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        .unwrap_or_default();
+    let card = format!(
+        "{} {}",
+        r.task_categories.join(" ").replace('-', " "),
+        modalities.join(" ")
+    );
+    doc.add_text(f.card, &card);
+    let description = r.description.as_deref().unwrap_or("");
+    doc.add_text(f.description, description);
+    let all_text = format!(
+        "{} {} {} {}",
+        id_words(&r.id),
+        r.pretty_name.as_deref().unwrap_or(""),
+        tag_words(d),
+        description
+    );
+    doc.add_text(f.expanded, expansions(lexicon, &all_text));
+    for license in &r.licenses {
+        doc.add_facet(f.facets, Facet::from_path(["license", license.as_str()]));
+    }
+    for language in &r.languages {
+        doc.add_facet(f.facets, Facet::from_path(["language", language.as_str()]));
+    }
+    for modality in &modalities {
+        doc.add_facet(f.facets, Facet::from_path(["modality", modality.as_str()]));
+    }
+    let avg = d
+        .turns
+        .as_ref()
+        .and_then(|t| t.avg_turns)
+        .filter(|a| a.is_finite());
+    let format = avg
+        .and_then(crate::turns::conversation_format)
+        .map(|f| f.as_str())
+        .unwrap_or("unknown");
+    doc.add_facet(f.facets, Facet::from_path(["format", format]));
+    doc.add_f64(f.relevance, d.scores.relevance);
+    doc.add_f64(f.quality, d.scores.quality);
+    doc.add_f64(f.avg_turns, avg.unwrap_or(-1.0));
+    doc.add_u64(f.downloads, r.downloads.max(0) as u64);
+    doc.add_u64(f.likes, r.likes.max(0) as u64);
+    doc.add_i64(f.last_modified, unix_seconds(r.last_modified.as_deref()));
+    doc.add_u64(f.gone, u64::from(d.gone_at.is_some()));
+    doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_split_into_words() {
+        assert_eq!(id_words("AIMH/SQPsychConv_command"), "AIMH SQ Psych Conv command");
+        assert_eq!(id_words("a/MentalHealthDataset"), "a Mental Health Dataset");
+        assert_eq!(id_words("x/psychotherapy1"), "x psychotherapy 1");
+    }
+}

@@ -1,0 +1,216 @@
+//! SQLite catalog: the only source of truth.
+//!
+//! One file (`catalog.sqlite3` in the data dir), WAL mode, schema migrations from
+//! `schema/migrations/` tracked by `PRAGMA user_version`. Every write that belongs together runs in
+//! one transaction, so a crash (even `kill -9`) leaves the previous state intact.
+
+mod datasets;
+mod runs;
+mod turns;
+
+pub use datasets::{Scores, StoredDataset, UpsertOutcome};
+pub use datasets::CatalogCounts;
+pub use runs::{PageCounts, QueryProgress, RunRecord, RunStatus};
+pub use turns::{status as turn_status, TurnRecord};
+
+use rusqlite::{Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+
+/// The migrations, in order. Migration `i` (0-based) moves `user_version` from `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[include_str!("../../schema/migrations/0001_init.sql")];
+
+/// Errors of the catalog store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// No catalog file exists yet.
+    #[error("no catalog at {0} — run `catalog sync` (or `catalog import FILE`) first")]
+    Missing(PathBuf),
+    /// The file exists but is not a usable SQLite database.
+    #[error("the catalog at {path} is unreadable ({source}); move it aside and run `catalog sync` to rebuild it")]
+    Corrupt {
+        /// The catalog file.
+        path: PathBuf,
+        /// The SQLite error.
+        source: rusqlite::Error,
+    },
+    /// The catalog was written by a newer version of this tool.
+    #[error("the catalog at {path} has schema version {found}, newer than this build knows ({known}); upgrade catalog")]
+    TooNew {
+        /// The catalog file.
+        path: PathBuf,
+        /// Its `user_version`.
+        found: i64,
+        /// The newest version this build knows.
+        known: i64,
+    },
+    /// Any other SQLite error.
+    #[error("catalog database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A JSON column could not be encoded or decoded.
+    #[error("catalog JSON column error: {0}")]
+    Json(#[from] serde_json::Error),
+    /// Creating the data directory failed.
+    #[error("cannot create {path}: {source}")]
+    Io {
+        /// The directory.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+}
+
+/// Result alias for the store.
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// An open catalog database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the catalog for writing and applies pending migrations.
+    pub fn open_or_create(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let conn = Connection::open(path).map_err(|e| corrupt_or(path, e))?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.configure(false)?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Opens an existing catalog read-only (query, show, export, report, status).
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        if !path.exists() {
+            return Err(StoreError::Missing(path.to_path_buf()));
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| corrupt_or(path, e))?;
+        let store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.configure(true)?;
+        let version = store.user_version()?;
+        let known = MIGRATIONS.len() as i64;
+        if version > known {
+            return Err(StoreError::TooNew {
+                path: store.path.clone(),
+                found: version,
+                known,
+            });
+        }
+        if version == 0 {
+            return Err(StoreError::Missing(path.to_path_buf()));
+        }
+        Ok(store)
+    }
+
+    /// The catalog file this store reads.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn configure(&self, read_only: bool) -> Result<()> {
+        self.conn
+            .busy_timeout(std::time::Duration::from_secs(10))?;
+        if !read_only {
+            self.conn
+                .pragma_update(None, "journal_mode", "WAL")
+                .map_err(|e| corrupt_or(&self.path, e))?;
+            self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        }
+        Ok(())
+    }
+
+    fn user_version(&self) -> Result<i64> {
+        self.conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| corrupt_or(&self.path, e))
+    }
+
+    /// Applies every migration above the stored `user_version`, each in its own transaction.
+    fn migrate(&mut self) -> Result<()> {
+        let version = self.user_version()?;
+        let known = MIGRATIONS.len() as i64;
+        if version > known {
+            return Err(StoreError::TooNew {
+                path: self.path.clone(),
+                found: version,
+                known,
+            });
+        }
+        for (index, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", index as i64 + 1)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Reads a value from the `meta` table.
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Writes a value to the `meta` table.
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Runs SQLite's integrity check; returns the problems found (empty when healthy).
+    pub fn integrity_check(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let rows: Vec<String> = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<std::result::Result<_, _>>()?;
+        Ok(rows.into_iter().filter(|r| r != "ok").collect())
+    }
+}
+
+fn corrupt_or(path: &Path, e: rusqlite::Error) -> StoreError {
+    use rusqlite::ErrorCode;
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => StoreError::Corrupt {
+            path: path.to_path_buf(),
+            source: e,
+        },
+        _ => StoreError::Sqlite(e),
+    }
+}
+
+/// Current UTC time as RFC 3339 with milliseconds (the format every timestamp column uses).
+pub fn now_rfc3339() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// 64-bit FNV-1a: a stable fingerprint (std's hasher may change between Rust releases).
+pub fn fingerprint(bytes: &[u8]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
