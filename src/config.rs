@@ -78,7 +78,10 @@ impl Config {
             (None, Some(p)) => resolved(PathBuf::from(p), Source::Env, "CATALOG_DIR"),
             (None, None) => resolved(default_data_dir(&env), Source::Default, "OS data dir"),
         };
-        let url = |flag: Option<&str>, flag_name: &str, var: &str, default: &str| match (flag, env(var)) {
+        let url = |flag: Option<&str>, flag_name: &str, var: &str, default: &str| match (
+            flag,
+            env(var),
+        ) {
             (Some(u), _) => resolved(clean_url(u), Source::Flag, flag_name),
             (None, Some(u)) => resolved(clean_url(&u), Source::Env, var),
             (None, None) => resolved(default.to_string(), Source::Default, "built-in"),
@@ -158,7 +161,10 @@ fn default_data_dir(env: &dyn Fn(&str) -> Option<String>) -> PathBuf {
 fn resolve_token(env: &dyn Fn(&str) -> Option<String>) -> (Option<String>, Option<Resolved<()>>) {
     for var in ["HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HUGGINGFACE_TOKEN"] {
         if let Some(token) = env(var) {
-            return (Some(token.trim().to_string()), Some(resolved((), Source::Env, var)));
+            return (
+                Some(token.trim().to_string()),
+                Some(resolved((), Source::Env, var)),
+            );
         }
     }
     let token_file = env("HF_TOKEN_PATH").map(PathBuf::from).or_else(|| {
@@ -215,7 +221,10 @@ mod tests {
 
     #[test]
     fn token_order_and_file_and_redaction() {
-        let env = env_of(&[("HUGGING_FACE_HUB_TOKEN", "hf_legacy"), ("HF_TOKEN", "hf_first")]);
+        let env = env_of(&[
+            ("HUGGING_FACE_HUB_TOKEN", "hf_legacy"),
+            ("HF_TOKEN", "hf_first"),
+        ]);
         let c = Config::resolve(None, None, None, &env);
         assert_eq!(c.token(), Some("hf_first"));
         assert!(!format!("{c:?}").contains("hf_first"));

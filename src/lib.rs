@@ -5,13 +5,13 @@
 //! (a tantivy index derived from SQLite) → `query`/`show`/`export`/`report` via [`output`].
 //! [`turns`] and [`score`] are pure: no I/O.
 
-pub mod model;
-pub mod store;
-pub mod hub;
+pub mod cli;
 pub mod config;
+pub mod hub;
+pub mod model;
 pub mod output;
 pub mod score;
 pub mod search;
+pub mod store;
 pub mod sync;
 pub mod turns;
-pub mod cli;

@@ -9,7 +9,10 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(error) => {
             let message = format!("{error:#}");
-            eprintln!("error: {}", catalog::output::sanitize::clean_line(&message, 2_000));
+            eprintln!(
+                "error: {}",
+                catalog::output::sanitize::clean_line(&message, 2_000)
+            );
             ExitCode::from(catalog::cli::exit_code_for(&error))
         }
     }

@@ -122,7 +122,10 @@ impl DatasetRecord {
             last_modified: timestamp(obj.get("lastModified")),
             private: obj.get("private").and_then(Value::as_bool).unwrap_or(false),
             gated: gated(obj.get("gated")),
-            disabled: obj.get("disabled").and_then(Value::as_bool).unwrap_or(false),
+            disabled: obj
+                .get("disabled")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
             downloads: int(obj.get("downloads")).unwrap_or(0).max(0),
             downloads_all_time: int(obj.get("downloadsAllTime")),
             likes: int(obj.get("likes")).unwrap_or(0).max(0),
@@ -324,10 +327,11 @@ mod tests {
 
     #[test]
     fn dataset_info_object_or_list_and_64_bit_sizes() {
-        let obj = DatasetRecord::from_listing_item(&json!({"id": "a/b", "cardData": {"dataset_info": {
+        let obj =
+            DatasetRecord::from_listing_item(&json!({"id": "a/b", "cardData": {"dataset_info": {
             "splits": [{"name": "train", "num_examples": 7}, {"name": "test", "num_examples": 3}],
             "dataset_size": 26215301811i64}}}))
-        .unwrap();
+            .unwrap();
         assert_eq!(obj.card_num_rows, Some(10));
         assert_eq!(obj.size_bytes, Some(26_215_301_811));
         let list = DatasetRecord::from_listing_item(&json!({"id": "a/b", "cardData": {"dataset_info": [

@@ -66,10 +66,12 @@ impl Command {
 
 /// `catalog sync`
 #[derive(Debug, Args)]
-#[command(after_help = "The default plan searches the Hub for the lexicon's crawl terms (repo-id \
+#[command(
+    after_help = "The default plan searches the Hub for the lexicon's crawl terms (repo-id \
 substrings) and tag filters. An interrupted sync (Ctrl-C, kill, crash) resumes where it stopped. \
 Only datasets that are new or changed are rewritten and re-sampled.\n\nExit codes: 0 complete, \
-4 partial (run again to resume), 130 interrupted, 1 error.")]
+4 partial (run again to resume), 130 interrupted, 1 error."
+)]
 pub struct SyncArgs {
     /// Enumerate the whole Hub (sorted by creation date) instead of the therapy plan
     #[arg(long)]
@@ -195,10 +197,12 @@ pub enum OutputFormat {
 
 /// `catalog query`
 #[derive(Debug, Args)]
-#[command(after_help = "Score = weighted mean of: match (BM25 / best BM25, only with TEXT), quality, \
+#[command(
+    after_help = "Score = weighted mean of: match (BM25 / best BM25, only with TEXT), quality, \
 relevance, turns (ln(1+avg)/ln 31, capped at 1; unknown = 0) and popularity (log-scaled downloads \
 and likes). Default weights: match=0.30 relevance=0.25 quality=0.15 turns=0.15 popularity=0.15. \
---explain shows every factor.")]
+--explain shows every factor."
+)]
 pub struct QueryArgs {
     /// Filters
     #[command(flatten)]

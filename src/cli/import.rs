@@ -58,7 +58,10 @@ pub fn run(config: &Config, args: ImportArgs, quiet: bool) -> anyhow::Result<Exi
             None => {
                 bad += 1;
                 if bad <= 5 {
-                    progress.warn(&format!("line {}: not a valid listing item, skipped", number + 1));
+                    progress.warn(&format!(
+                        "line {}: not a valid listing item, skipped",
+                        number + 1
+                    ));
                 }
             }
         }

@@ -63,9 +63,13 @@ pub fn exit_code_for(error: &anyhow::Error) -> u8 {
         if cause.downcast_ref::<UsageError>().is_some() {
             return exit::USAGE;
         }
-        if matches!(cause.downcast_ref::<StoreError>(), Some(StoreError::Missing(_)))
-            || matches!(cause.downcast_ref::<SearchError>(), Some(SearchError::Missing(_)))
-        {
+        if matches!(
+            cause.downcast_ref::<StoreError>(),
+            Some(StoreError::Missing(_))
+        ) || matches!(
+            cause.downcast_ref::<SearchError>(),
+            Some(SearchError::Missing(_))
+        ) {
             return exit::MISSING_CATALOG;
         }
     }
@@ -73,7 +77,9 @@ pub fn exit_code_for(error: &anyhow::Error) -> u8 {
 }
 
 /// Loads the lexicon: `--lexicon FILE` or the built-in `index/therapy.toml`.
-pub(crate) fn load_lexicon(path: Option<&std::path::Path>) -> anyhow::Result<crate::score::Lexicon> {
+pub(crate) fn load_lexicon(
+    path: Option<&std::path::Path>,
+) -> anyhow::Result<crate::score::Lexicon> {
     use anyhow::Context;
     match path {
         Some(p) => crate::score::Lexicon::from_path(p)

@@ -1,7 +1,9 @@
 //! `catalog query`, `export` and `report`: the same filters and ranking, three outputs.
 //! Offline by construction: nothing here touches the network.
 
-use super::args::{ExportArgs, ExportFormat, FilterArgs, FormatArg, OutputFormat, QueryArgs, ReportArgs};
+use super::args::{
+    ExportArgs, ExportFormat, FilterArgs, FormatArg, OutputFormat, QueryArgs, ReportArgs,
+};
 use super::{load_lexicon, UsageError};
 use crate::config::Config;
 use crate::output::record::ExportRecord;
@@ -21,14 +23,22 @@ pub(crate) struct Catalog {
 }
 
 /// Opens store and index read-only, warning once on stderr when the catalog is stale.
-pub(crate) fn open_catalog(config: &Config, filters: &FilterArgs, quiet: bool) -> anyhow::Result<Catalog> {
+pub(crate) fn open_catalog(
+    config: &Config,
+    filters: &FilterArgs,
+    quiet: bool,
+) -> anyhow::Result<Catalog> {
     let store = Store::open_read_only(&config.catalog_path())?;
     let index = CatalogIndex::open(&config.index_dir())?;
     if !quiet {
         warn_if_stale(&store, filters.stale_days);
     }
     let lexicon = load_lexicon(filters.lexicon.as_deref())?;
-    Ok(Catalog { store, index, lexicon })
+    Ok(Catalog {
+        store,
+        index,
+        lexicon,
+    })
 }
 
 fn warn_if_stale(store: &Store, stale_days: u32) {
@@ -57,14 +67,19 @@ fn warn_if_stale(store: &Store, stale_days: u32) {
 
 fn unit_interval(name: &str, v: Option<f64>) -> anyhow::Result<Option<f64>> {
     match v {
-        Some(x) if !(0.0..=1.0).contains(&x) => Err(UsageError(format!("{name} must be between 0 and 1 (got {x})")).into()),
+        Some(x) if !(0.0..=1.0).contains(&x) => {
+            Err(UsageError(format!("{name} must be between 0 and 1 (got {x})")).into())
+        }
         other => Ok(other),
     }
 }
 
 /// Validates filter flags into search filters and weights.
 pub(crate) fn build_filters(args: &FilterArgs) -> anyhow::Result<(QueryFilters, Weights)> {
-    for (name, v) in [("--min-turns", args.min_turns), ("--max-turns", args.max_turns)] {
+    for (name, v) in [
+        ("--min-turns", args.min_turns),
+        ("--max-turns", args.max_turns),
+    ] {
         if v.is_some_and(|x| !x.is_finite() || x < 0.0) {
             return Err(UsageError(format!("{name} must be a non-negative number")).into());
         }
@@ -77,7 +92,11 @@ pub(crate) fn build_filters(args: &FilterArgs) -> anyhow::Result<(QueryFilters, 
     let updated_since = match &args.updated_since {
         Some(date) => Some(
             chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
-                .map_err(|_| UsageError(format!("--updated-since `{date}` is not a date like 2025-01-31")))?
+                .map_err(|_| {
+                    UsageError(format!(
+                        "--updated-since `{date}` is not a date like 2025-01-31"
+                    ))
+                })?
                 .and_hms_opt(0, 0, 0)
                 .map(|d| d.and_utc().timestamp())
                 .unwrap_or(0),
@@ -102,8 +121,16 @@ pub(crate) fn build_filters(args: &FilterArgs) -> anyhow::Result<(QueryFilters, 
         format,
         min_quality: unit_interval("--min-quality", args.min_quality)?,
         min_relevance: unit_interval("--min-relevance", args.min_relevance)?,
-        licenses: args.licenses.iter().map(|l| l.trim().to_lowercase()).collect(),
-        languages: args.languages.iter().map(|l| l.trim().to_lowercase()).collect(),
+        licenses: args
+            .licenses
+            .iter()
+            .map(|l| l.trim().to_lowercase())
+            .collect(),
+        languages: args
+            .languages
+            .iter()
+            .map(|l| l.trim().to_lowercase())
+            .collect(),
         updated_since,
         include_unknown_turns: args.include_unknown_turns,
     };
@@ -120,7 +147,15 @@ pub(crate) fn ranked_records(
 ) -> anyhow::Result<(usize, Vec<ExportRecord>)> {
     let (filters, weights) = build_filters(args)?;
     let text = args.text.as_deref().unwrap_or("");
-    let result = search(&catalog.index, &catalog.lexicon, text, &filters, &weights, offset, limit)?;
+    let result = search(
+        &catalog.index,
+        &catalog.lexicon,
+        text,
+        &filters,
+        &weights,
+        offset,
+        limit,
+    )?;
     let ids: Vec<String> = result.hits.iter().map(|h| h.id.clone()).collect();
     let stored = catalog.store.get_many(&ids)?;
     let records = result
@@ -128,7 +163,12 @@ pub(crate) fn ranked_records(
         .iter()
         .filter_map(|hit| {
             let d = stored.iter().find(|d| d.record.id == hit.id)?;
-            Some(ExportRecord::from_stored(d, Some(hit.score), Some(hit.factors), explain))
+            Some(ExportRecord::from_stored(
+                d,
+                Some(hit.score),
+                Some(hit.factors),
+                explain,
+            ))
         })
         .collect();
     Ok((result.total, records))
@@ -145,13 +185,23 @@ fn terminal_width() -> usize {
 /// Runs `catalog query`.
 pub fn run_query(config: &Config, args: QueryArgs, quiet: bool) -> anyhow::Result<ExitCode> {
     let catalog = open_catalog(config, &args.filters, quiet)?;
-    let (total, records) = ranked_records(&catalog, &args.filters, args.offset, args.limit, args.explain)?;
+    let (total, records) = ranked_records(
+        &catalog,
+        &args.filters,
+        args.offset,
+        args.limit,
+        args.explain,
+    )?;
     let mut out = std::io::stdout().lock();
     match args.output {
         OutputFormat::Table => {
             let color = std::io::stdout().is_terminal();
             let text = args.filters.text.as_deref().unwrap_or("");
-            write!(out, "{}", table::render(&records, args.offset, text, terminal_width(), color))?;
+            write!(
+                out,
+                "{}",
+                table::render(&records, args.offset, text, terminal_width(), color)
+            )?;
             if args.explain {
                 let weights = build_filters(&args.filters)?.1;
                 writeln!(out, "\nweights: {}", serde_json::to_string(&weights)?)?;
@@ -176,7 +226,11 @@ pub fn run_query(config: &Config, args: QueryArgs, quiet: bool) -> anyhow::Resul
 
 fn explain_block(rank: usize, r: &ExportRecord) -> String {
     use crate::output::sanitize::clean_line;
-    let mut s = format!("\n#{rank} {}  score {:.3}\n", clean_line(&r.id, 100), r.score.unwrap_or(0.0));
+    let mut s = format!(
+        "\n#{rank} {}  score {:.3}\n",
+        clean_line(&r.id, 100),
+        r.score.unwrap_or(0.0)
+    );
     if let Some(f) = &r.factors {
         s.push_str(&format!(
             "  factors: match {} (bm25 {:.2})  quality {:.3}  relevance {:.3}  turns {:.3}  popularity {:.3}\n",
@@ -189,11 +243,19 @@ fn explain_block(rank: usize, r: &ExportRecord) -> String {
         ));
     }
     if !r.matched_terms.is_empty() {
-        let terms: Vec<String> = r.matched_terms.iter().take(12).map(|t| clean_line(t, 60)).collect();
+        let terms: Vec<String> = r
+            .matched_terms
+            .iter()
+            .take(12)
+            .map(|t| clean_line(t, 60))
+            .collect();
         s.push_str(&format!("  matched: {}\n", terms.join(", ")));
     }
     if !r.modalities.is_empty() {
-        s.push_str(&format!("  modalities: {}\n", clean_line(&r.modalities.join(", "), 200)));
+        s.push_str(&format!(
+            "  modalities: {}\n",
+            clean_line(&r.modalities.join(", "), 200)
+        ));
     }
     if let Some(q) = &r.quality_breakdown {
         s.push_str(&format!("  quality: {}\n", clean_line(&q.to_string(), 300)));
@@ -201,7 +263,10 @@ fn explain_block(rank: usize, r: &ExportRecord) -> String {
     s.push_str(&format!(
         "  turns: {} ({})\n",
         table::turns_cell(r),
-        r.turns_source.as_deref().or(r.turns_status.as_deref()).unwrap_or("not sampled")
+        r.turns_source
+            .as_deref()
+            .or(r.turns_status.as_deref())
+            .unwrap_or("not sampled")
     ));
     s
 }
@@ -213,18 +278,24 @@ pub fn run_export(config: &Config, args: ExportArgs, quiet: bool) -> anyhow::Res
     let (_, records) = ranked_records(&catalog, &args.filters, 0, limit, false)?;
     let body = match args.output {
         ExportFormat::Json => serde_json::to_string_pretty(&records)? + "\n",
-        ExportFormat::Jsonl => records
-            .iter()
-            .map(serde_json::to_string)
-            .collect::<Result<Vec<_>, _>>()?
-            .join("\n")
-            + if records.is_empty() { "" } else { "\n" },
+        ExportFormat::Jsonl => {
+            records
+                .iter()
+                .map(serde_json::to_string)
+                .collect::<Result<Vec<_>, _>>()?
+                .join("\n")
+                + if records.is_empty() { "" } else { "\n" }
+        }
         ExportFormat::Csv => csv::render(&records),
     };
     write_atomically(&args.out, body.as_bytes())
         .with_context(|| format!("cannot write {}", args.out.display()))?;
     if !quiet {
-        eprintln!("exported {} datasets to {}", records.len(), args.out.display());
+        eprintln!(
+            "exported {} datasets to {}",
+            records.len(),
+            args.out.display()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -234,7 +305,9 @@ pub fn run_report(config: &Config, args: ReportArgs, quiet: bool) -> anyhow::Res
     use crate::output::{html, report};
     let catalog = open_catalog(config, &args.filters, quiet)?;
     let (_, records) = ranked_records(&catalog, &args.filters, 0, args.limit, false)?;
-    let counts = catalog.store.counts(crate::sync::SAMPLING_RELEVANCE_FLOOR)?;
+    let counts = catalog
+        .store
+        .counts(crate::sync::SAMPLING_RELEVANCE_FLOOR)?;
     let filters_description = describe_filters(&args.filters);
     let input = report::ReportInput {
         records: &records,

@@ -16,7 +16,10 @@ pub fn run(config: &Config, args: ReindexArgs, quiet: bool) -> anyhow::Result<Ex
     // Refuse to create a catalog here: reindex needs one.
     drop(Store::open_read_only(&config.catalog_path())?);
     let mut store = Store::open_or_create(&config.catalog_path())?;
-    let scorer = Scorer::new(load_lexicon(args.lexicon.as_deref())?, chrono::Utc::now().date_naive());
+    let scorer = Scorer::new(
+        load_lexicon(args.lexicon.as_deref())?,
+        chrono::Utc::now().date_naive(),
+    );
     let progress = Progress::for_stderr(quiet);
     let started = std::time::Instant::now();
     let ids = store.all_ids()?;
@@ -31,7 +34,8 @@ pub fn run(config: &Config, args: ReindexArgs, quiet: bool) -> anyhow::Result<Ex
         progress.update(&format!("rescoring: {rescored} changed"));
     }
     let scored_secs = started.elapsed().as_secs_f64();
-    let docs = crate::search::rebuild(&mut store, scorer.lexicon(), &config.index_dir(), &progress)?;
+    let docs =
+        crate::search::rebuild(&mut store, scorer.lexicon(), &config.index_dir(), &progress)?;
     println!(
         "reindexed {docs} datasets (scores {scored_secs:.1}s, index {:.1}s)",
         started.elapsed().as_secs_f64() - scored_secs

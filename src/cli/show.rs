@@ -22,7 +22,10 @@ pub fn run(config: &Config, args: ShowArgs, _quiet: bool) -> anyhow::Result<Exit
     if args.output == ShowFormat::Json {
         let mut value = serde_json::to_value(&record)?;
         if let Some(obj) = value.as_object_mut() {
-            obj.insert("card_data".into(), d.record.card_data.clone().unwrap_or_default());
+            obj.insert(
+                "card_data".into(),
+                d.record.card_data.clone().unwrap_or_default(),
+            );
             obj.insert("turns".into(), serde_json::to_value(&d.turns)?);
             obj.insert("relevance_detail".into(), d.scores.relevance_detail.clone());
             obj.insert("first_seen".into(), d.first_seen.clone().into());
@@ -39,18 +42,42 @@ pub fn run(config: &Config, args: ShowArgs, _quiet: bool) -> anyhow::Result<Exit
         line("pretty name", n);
     }
     line("relevance", &format!("{:.3}", d.scores.relevance));
-    line("quality", &format!("{:.3}  {}", d.scores.quality, d.scores.quality_detail));
+    line(
+        "quality",
+        &format!("{:.3}  {}", d.scores.quality, d.scores.quality_detail),
+    );
     line("matched terms", &record.matched_terms.join(", "));
     line("modalities", &record.modalities.join(", "));
-    line("downloads / likes", &format!("{} / {}", r.downloads, r.likes));
+    line(
+        "downloads / likes",
+        &format!("{} / {}", r.downloads, r.likes),
+    );
     line("licence", &r.licenses.join(", "));
     line("languages", &r.languages.join(", "));
     line("task categories", &r.task_categories.join(", "));
-    line("created / modified", &format!("{} / {}", r.created_at.as_deref().unwrap_or("?"), r.last_modified.as_deref().unwrap_or("?")));
-    line("size", &r.size_bytes.map(|s| format!("{s} bytes")).unwrap_or_else(|| "?".into()));
-    line("gated / disabled", &format!("{} / {}", r.gated.as_deref().unwrap_or("no"), r.disabled));
+    line(
+        "created / modified",
+        &format!(
+            "{} / {}",
+            r.created_at.as_deref().unwrap_or("?"),
+            r.last_modified.as_deref().unwrap_or("?")
+        ),
+    );
+    line(
+        "size",
+        &r.size_bytes
+            .map(|s| format!("{s} bytes"))
+            .unwrap_or_else(|| "?".into()),
+    );
+    line(
+        "gated / disabled",
+        &format!("{} / {}", r.gated.as_deref().unwrap_or("no"), r.disabled),
+    );
     if let Some(gone) = &d.gone_at {
-        line("gone", &format!("missing from the Hub listing since {gone}"));
+        line(
+            "gone",
+            &format!("missing from the Hub listing since {gone}"),
+        );
     }
     match &d.turns {
         Some(t) => {
@@ -67,10 +94,17 @@ pub fn run(config: &Config, args: ShowArgs, _quiet: bool) -> anyhow::Result<Exit
                         t.min_turns.unwrap_or(0),
                         t.max_turns.unwrap_or(0),
                         t.conversations.unwrap_or(0),
-                        if t.exact == Some(false) { "lower bound: cut cells or conversations" } else { "exact" }
+                        if t.exact == Some(false) {
+                            "lower bound: cut cells or conversations"
+                        } else {
+                            "exact"
+                        }
                     ),
                 );
-                line("format", record.conversation_format.as_deref().unwrap_or("?"));
+                line(
+                    "format",
+                    record.conversation_format.as_deref().unwrap_or("?"),
+                );
             }
             line(
                 "turns provenance",
@@ -81,17 +115,30 @@ pub fn run(config: &Config, args: ShowArgs, _quiet: bool) -> anyhow::Result<Exit
                     t.rows_sampled.unwrap_or(0),
                     t.layout.as_deref().unwrap_or("?"),
                     t.columns.join(", "),
-                    t.group_by.as_deref().map(|g| format!(", grouped by {g}")).unwrap_or_default()
+                    t.group_by
+                        .as_deref()
+                        .map(|g| format!(", grouped by {g}"))
+                        .unwrap_or_default()
                 ),
             );
             if let Some(n) = t.num_conversations {
-                line("conversations", &format!("{n} ({})", t.num_conversations_source.as_deref().unwrap_or("?")));
+                line(
+                    "conversations",
+                    &format!(
+                        "{n} ({})",
+                        t.num_conversations_source.as_deref().unwrap_or("?")
+                    ),
+                );
             }
         }
         None => line("turns", "not sampled yet"),
     }
     line("tags", &r.tags.join(", "));
-    println!("{:<20} from datasets import load_dataset; ds = load_dataset(\"{}\")", "load", clean_line(&r.id, 200));
+    println!(
+        "{:<20} from datasets import load_dataset; ds = load_dataset(\"{}\")",
+        "load",
+        clean_line(&r.id, 200)
+    );
     if let Some(desc) = &r.description {
         println!("\n{}", strip_controls(desc, true));
     }

@@ -29,11 +29,29 @@ pub fn run(config: &Config, args: StatusArgs) -> anyhow::Result<ExitCode> {
         });
         println!("{}", serde_json::to_string_pretty(&value)?);
     } else {
-        println!("data dir:   {} (from {})", config.data_dir.value.display(), config.data_dir.origin);
+        println!(
+            "data dir:   {} (from {})",
+            config.data_dir.value.display(),
+            config.data_dir.origin
+        );
         println!("catalog:    {}", catalog.display());
-        println!("index:      {} ({})", config.index_dir().display(), if index_ok { "ok" } else { "missing: run `catalog reindex`" });
-        println!("hub:        {} (from {})", config.hub_url.value, config.hub_url.origin);
-        println!("viewer:     {} (from {})", config.viewer_url.value, config.viewer_url.origin);
+        println!(
+            "index:      {} ({})",
+            config.index_dir().display(),
+            if index_ok {
+                "ok"
+            } else {
+                "missing: run `catalog reindex`"
+            }
+        );
+        println!(
+            "hub:        {} (from {})",
+            config.hub_url.value, config.hub_url.origin
+        );
+        println!(
+            "viewer:     {} (from {})",
+            config.viewer_url.value, config.viewer_url.origin
+        );
         match &config.token_origin {
             Some(t) => println!("token:      set (from {})", t.origin),
             None => println!("token:      none (anonymous: 500 requests / 5 min)"),
@@ -54,10 +72,16 @@ pub fn run(config: &Config, args: StatusArgs) -> anyhow::Result<ExitCode> {
                     .or(Some(run.started_at.as_str()))
                     .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
                     .map(|t| chrono::Utc::now().signed_duration_since(t));
-                let age = age.map(|a| format!("{}h {}m ago", a.num_hours(), a.num_minutes() % 60)).unwrap_or_default();
+                let age = age
+                    .map(|a| format!("{}h {}m ago", a.num_hours(), a.num_minutes() % 60))
+                    .unwrap_or_default();
                 println!(
                     "last sync:  run {} ({} mode) {} — started {}, {}",
-                    run.id, run.mode, run.status.as_str(), run.started_at, age
+                    run.id,
+                    run.mode,
+                    run.status.as_str(),
+                    run.started_at,
+                    age
                 );
                 if let Some(e) = &run.error {
                     println!("            {}", clean_line(e, 200));

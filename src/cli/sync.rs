@@ -20,7 +20,8 @@ pub(crate) struct WriteLock {
 /// Takes the exclusive writer lock of the data dir (one sync/import/reindex at a time).
 pub(crate) fn lock_data_dir(config: &Config) -> anyhow::Result<WriteLock> {
     let dir = &config.data_dir.value;
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create data dir {}", dir.display()))?;
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create data dir {}", dir.display()))?;
     let path = config.lock_path();
     let file = std::fs::OpenOptions::new()
         .create(true)
@@ -113,7 +114,12 @@ pub fn run(config: &Config, args: SyncArgs, quiet: bool) -> anyhow::Result<ExitC
             let id = run_id.load(Ordering::SeqCst);
             if id > 0 {
                 let summary = serde_json::json!({"interrupted": true});
-                store.finish_run(id, RunStatus::Interrupted, &summary, Some("interrupted by Ctrl-C"))?;
+                store.finish_run(
+                    id,
+                    RunStatus::Interrupted,
+                    &summary,
+                    Some("interrupted by Ctrl-C"),
+                )?;
             }
             eprintln!("interrupted: the catalog is intact; run `catalog sync` again to resume");
             Ok(ExitCode::from(exit::INTERRUPTED))
@@ -122,8 +128,16 @@ pub fn run(config: &Config, args: SyncArgs, quiet: bool) -> anyhow::Result<ExitC
 }
 
 fn print_summary(c: &Counters, status: RunStatus) {
-    let resumed = if c.resumed { " (resumed an interrupted run)" } else { "" };
-    println!("sync {}{resumed} in {:.1}s", status.as_str(), c.elapsed_secs);
+    let resumed = if c.resumed {
+        " (resumed an interrupted run)"
+    } else {
+        ""
+    };
+    println!(
+        "sync {}{resumed} in {:.1}s",
+        status.as_str(),
+        c.elapsed_secs
+    );
     println!(
         "  queries:  {}/{} done, {} failed; {} pages",
         c.queries_done, c.queries_total, c.queries_failed, c.pages
@@ -135,7 +149,11 @@ fn print_summary(c: &Counters, status: RunStatus) {
         c.changed,
         c.unchanged,
         c.gone,
-        if c.malformed_items > 0 { format!(", {} malformed items skipped", c.malformed_items) } else { String::new() }
+        if c.malformed_items > 0 {
+            format!(", {} malformed items skipped", c.malformed_items)
+        } else {
+            String::new()
+        }
     );
     println!(
         "  samples:  {} measured, {} without a conversation layout, {} unavailable, {} to retry",

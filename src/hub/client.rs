@@ -156,8 +156,14 @@ impl HttpClient {
         let quota = if settings.token.is_some() { 1000 } else { 500 };
         Ok(HttpClient {
             inner,
-            api_pacer: Pacer::new(RateLimitPolicy { quota, window_secs: 300 }),
-            viewer_pacer: Pacer::new(RateLimitPolicy { quota: 3000, window_secs: 300 }),
+            api_pacer: Pacer::new(RateLimitPolicy {
+                quota,
+                window_secs: 300,
+            }),
+            viewer_pacer: Pacer::new(RateLimitPolicy {
+                quota: 3000,
+                window_secs: 300,
+            }),
             settings,
             stats: Arc::new(HttpStats::default()),
         })
@@ -243,7 +249,8 @@ impl HttpClient {
                 Ok((status, headers, body)) => {
                     let error = status_error(url, status, &headers, &body);
                     let coded = headers.contains_key("x-error-code");
-                    let retryable = matches!(status, 408 | 502 | 503 | 504) || (status == 500 && !coded);
+                    let retryable =
+                        matches!(status, 408 | 502 | 503 | 504) || (status == 500 && !coded);
                     if !retryable || failures >= self.settings.max_retries {
                         return Err(error);
                     }
@@ -301,14 +308,20 @@ fn status_error(url: &str, status: u16, headers: &HeaderMap, body: &[u8]) -> Hub
             .and_then(|v| v.to_str().ok())
             .map(str::to_string)
     };
-    let from_body = serde_json::from_slice::<Value>(body).ok().and_then(|v| match v.get("error") {
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(other @ Value::Array(_)) => Some(other.to_string()),
-        _ => None,
-    });
+    let from_body = serde_json::from_slice::<Value>(body)
+        .ok()
+        .and_then(|v| match v.get("error") {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(other @ Value::Array(_)) => Some(other.to_string()),
+            _ => None,
+        });
     let message = from_body
         .or_else(|| header("x-error-message"))
-        .unwrap_or_else(|| String::from_utf8_lossy(&body[..body.len().min(200)]).trim().to_string());
+        .unwrap_or_else(|| {
+            String::from_utf8_lossy(&body[..body.len().min(200)])
+                .trim()
+                .to_string()
+        });
     HubError::Status {
         url: url.to_string(),
         status,

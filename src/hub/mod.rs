@@ -142,7 +142,12 @@ impl Hub {
     }
 
     /// `GET /first-rows?dataset=&config=&split=`.
-    pub async fn first_rows(&self, dataset: &str, config: &str, split: &str) -> Result<Value, HubError> {
+    pub async fn first_rows(
+        &self,
+        dataset: &str,
+        config: &str,
+        split: &str,
+    ) -> Result<Value, HubError> {
         let url = self.viewer_url(
             "first-rows",
             &[("dataset", dataset), ("config", config), ("split", split)],

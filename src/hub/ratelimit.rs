@@ -124,7 +124,10 @@ impl Pacer {
                 s.reset_at = None;
                 Duration::ZERO
             }
-            _ => Duration::from_secs(s.policy.window_secs) / u32::try_from(s.policy.quota).unwrap_or(u32::MAX),
+            _ => {
+                Duration::from_secs(s.policy.window_secs)
+                    / u32::try_from(s.policy.quota).unwrap_or(u32::MAX)
+            }
         };
         let wait = start - now;
         s.next_allowed = start + spacing;
@@ -165,18 +168,27 @@ mod tests {
         ]);
         assert_eq!(
             parse_ratelimit(&h),
-            Some(RateLimitHeader { remaining: 2487, reset_secs: 155 })
+            Some(RateLimitHeader {
+                remaining: 2487,
+                reset_secs: 155
+            })
         );
         assert_eq!(
             parse_policy(&h),
-            Some(RateLimitPolicy { quota: 2500, window_secs: 300 })
+            Some(RateLimitPolicy {
+                quota: 2500,
+                window_secs: 300
+            })
         );
         assert_eq!(parse_ratelimit(&headers(&[("ratelimit", "garbage")])), None);
     }
 
     #[tokio::test]
     async fn waits_for_reset_when_exhausted_and_spreads_the_last_quarter() {
-        let pacer = Pacer::new(RateLimitPolicy { quota: 100, window_secs: 300 });
+        let pacer = Pacer::new(RateLimitPolicy {
+            quota: 100,
+            window_secs: 300,
+        });
         pacer
             .observe(&headers(&[("ratelimit", "\"api\";r=90;t=60")]))
             .await;
@@ -187,7 +199,10 @@ mod tests {
             .await;
         let _ = pacer.reserve().await;
         let second = pacer.reserve().await;
-        assert!(second > Duration::from_secs(5) && second < Duration::from_secs(7), "{second:?}");
+        assert!(
+            second > Duration::from_secs(5) && second < Duration::from_secs(7),
+            "{second:?}"
+        );
         pacer
             .observe(&headers(&[("ratelimit", "\"api\";r=1;t=30")]))
             .await;

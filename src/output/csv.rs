@@ -4,10 +4,28 @@ use super::record::ExportRecord;
 use super::sanitize::csv_safe;
 
 const HEADER: &[&str] = &[
-    "name", "url", "score", "therapeutic_relevance", "quality_score", "avg_turns", "median_turns",
-    "min_turns", "max_turns", "conversation_format", "turns_exact", "turns_layout", "num_conversations",
-    "downloads", "likes", "license", "languages", "created_at", "updated_at", "size_bytes",
-    "matched_terms", "description",
+    "name",
+    "url",
+    "score",
+    "therapeutic_relevance",
+    "quality_score",
+    "avg_turns",
+    "median_turns",
+    "min_turns",
+    "max_turns",
+    "conversation_format",
+    "turns_exact",
+    "turns_layout",
+    "num_conversations",
+    "downloads",
+    "likes",
+    "license",
+    "languages",
+    "created_at",
+    "updated_at",
+    "size_bytes",
+    "matched_terms",
+    "description",
 ];
 
 fn quote(cell: &str) -> String {

@@ -1,2 +1,4 @@
 //! TEMPORARY scaffold.
-pub fn render_html(_i: &super::report::ReportInput, _s: &super::report::ReportSummary) -> String { String::new() }
+pub fn render_html(_i: &super::report::ReportInput, _s: &super::report::ReportSummary) -> String {
+    String::new()
+}

@@ -2,8 +2,8 @@
 
 pub mod csv;
 pub mod html;
-pub mod report;
 pub mod record;
+pub mod report;
 pub mod sanitize;
 pub mod table;
 

@@ -95,7 +95,11 @@ pub struct ExportRecord {
 fn strings_at(v: &Value, key: &str) -> Vec<String> {
     v.get(key)
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -127,11 +131,17 @@ pub fn matched_terms(relevance_detail: &Value) -> Vec<String> {
 
 impl ExportRecord {
     /// Builds the record of a stored dataset; `score`/`factors` come from a ranked query.
-    pub fn from_stored(d: &StoredDataset, score: Option<f64>, factors: Option<Factors>, explain: bool) -> ExportRecord {
+    pub fn from_stored(
+        d: &StoredDataset,
+        score: Option<f64>,
+        factors: Option<Factors>,
+        explain: bool,
+    ) -> ExportRecord {
         let r = &d.record;
         let t = d.turns.as_ref();
         let ok = t.is_some_and(|t| t.status == crate::store::turn_status::OK);
-        let measured = |f: fn(&crate::store::TurnRecord) -> Option<f64>| t.filter(|_| ok).and_then(f);
+        let measured =
+            |f: fn(&crate::store::TurnRecord) -> Option<f64>| t.filter(|_| ok).and_then(f);
         let avg_turns = measured(|t| t.avg_turns);
         ExportRecord {
             name: r.id.clone(),

@@ -25,7 +25,11 @@ pub fn thousands(n: i64) -> String {
 pub fn turns_cell(r: &ExportRecord) -> String {
     match r.avg_turns {
         Some(avg) => {
-            let bound = if r.turns_exact == Some(false) { "≥" } else { "" };
+            let bound = if r.turns_exact == Some(false) {
+                "≥"
+            } else {
+                ""
+            };
             let format = r
                 .conversation_format
                 .as_deref()
@@ -108,7 +112,13 @@ fn highlight(cell: &str, words: &[String]) -> String {
 }
 
 /// Renders the ranked records as a table of at most `width` columns.
-pub fn render(records: &[ExportRecord], offset: usize, query: &str, width: usize, color: bool) -> String {
+pub fn render(
+    records: &[ExportRecord],
+    offset: usize,
+    query: &str,
+    width: usize,
+    color: bool,
+) -> String {
     let words = query_words(query);
     let id_width = records
         .iter()
@@ -126,7 +136,11 @@ pub fn render(records: &[ExportRecord], offset: usize, query: &str, width: usize
         let id = truncate(&clean_line(&r.id, 200), id_width);
         let licence = truncate(&clean_line(r.license.as_deref().unwrap_or("-"), 40), 12);
         let text = snippet(&r.description, &words, snippet_width);
-        let text = if color { highlight(&text, &words) } else { text };
+        let text = if color {
+            highlight(&text, &words)
+        } else {
+            text
+        };
         out.push_str(&format!(
             "{:>4} {:<id_width$} {:>5.3} {:>4.2} {:>4.2} {:<12} {:>9} {:<12} {}\n",
             offset + i + 1,
@@ -151,13 +165,20 @@ mod tests {
     fn thousands_and_snippets() {
         assert_eq!(thousands(1_234_567), "1,234,567");
         assert_eq!(thousands(12), "12");
-        let s = snippet("aaaa bbbb cccc dddd trauma therapy here", &query_words("trauma"), 20);
+        let s = snippet(
+            "aaaa bbbb cccc dddd trauma therapy here",
+            &query_words("trauma"),
+            20,
+        );
         assert!(s.contains("trauma"), "{s}");
         assert!(s.chars().count() <= 20);
     }
 
     #[test]
     fn highlight_marks_terms() {
-        assert_eq!(highlight("Trauma talk", &["trauma".into()]), "\x1b[1mTraum\x1b[0ma talk");
+        assert_eq!(
+            highlight("Trauma talk", &["trauma".into()]),
+            "\x1b[1mTraum\x1b[0ma talk"
+        );
     }
 }

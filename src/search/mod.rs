@@ -72,7 +72,12 @@ impl CatalogIndex {
 
 /// Rebuilds the whole index from SQLite into a new generation, then swaps it in atomically.
 /// Returns the number of documents.
-pub fn rebuild(store: &mut Store, lexicon: &Lexicon, index_root: &Path, progress: &Progress) -> Result<u64> {
+pub fn rebuild(
+    store: &mut Store,
+    lexicon: &Lexicon,
+    index_root: &Path,
+    progress: &Progress,
+) -> Result<u64> {
     std::fs::create_dir_all(index_root)?;
     let next = next_generation_name(index_root)?;
     let dir = index_root.join(&next);
@@ -82,7 +87,9 @@ pub fn rebuild(store: &mut Store, lexicon: &Lexicon, index_root: &Path, progress
     std::fs::create_dir_all(&dir)?;
     let (schema, fields) = build_schema();
     let index = Index::create_in_dir(&dir, schema)?;
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4);
     let mut writer: IndexWriter = index.writer_with_num_threads(threads, WRITER_HEAP)?;
     let mut count = 0u64;
     store.for_each_dataset(false, |d| {
@@ -146,7 +153,10 @@ fn next_generation_name(index_root: &Path) -> Result<String> {
     let mut highest = 0u64;
     for entry in std::fs::read_dir(index_root)? {
         let name = entry?.file_name().to_string_lossy().to_string();
-        if let Some(n) = name.strip_prefix("gen-").and_then(|n| n.parse::<u64>().ok()) {
+        if let Some(n) = name
+            .strip_prefix("gen-")
+            .and_then(|n| n.parse::<u64>().ok())
+        {
             highest = highest.max(n);
         }
     }

@@ -14,7 +14,9 @@ use crate::score::Lexicon;
 use crate::turns::ConversationFormat;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
-use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, TermQuery,
+};
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
 
@@ -174,7 +176,10 @@ fn popularity_factor(downloads: u64, likes: u64) -> f64 {
 /// Adds acronym expansions to the query text: `CBT` → `CBT "cognitive behavioral therapy"`.
 fn expand_query(lexicon: &Lexicon, text: &str) -> String {
     let mut out = text.to_string();
-    for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
         for (acronym, long_forms) in lexicon.acronyms() {
             if acronym.eq_ignore_ascii_case(word) {
                 for long in long_forms {
@@ -202,7 +207,8 @@ pub fn search(
     let has_text = !text.trim().is_empty();
     let text_query: Box<dyn Query> = if has_text {
         let boosted = boosted_text_fields(f);
-        let mut parser = QueryParser::for_index(&idx.index, boosted.iter().map(|(fi, _)| *fi).collect());
+        let mut parser =
+            QueryParser::for_index(&idx.index, boosted.iter().map(|(fi, _)| *fi).collect());
         for (field, boost) in boosted {
             parser.set_field_boost(field, boost);
         }
@@ -213,14 +219,20 @@ pub fn search(
         Box::new(AllQuery)
     };
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query)];
-    for (kind, values) in [("license", &filters.licenses), ("language", &filters.languages)] {
+    for (kind, values) in [
+        ("license", &filters.licenses),
+        ("language", &filters.languages),
+    ] {
         if values.is_empty() {
             continue;
         }
         let any: Vec<(Occur, Box<dyn Query>)> = values
             .iter()
             .map(|v| {
-                let term = Term::from_facet(f.facets, &Facet::from_path([kind, v.to_lowercase().as_str()]));
+                let term = Term::from_facet(
+                    f.facets,
+                    &Facet::from_path([kind, v.to_lowercase().as_str()]),
+                );
                 let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
                 (Occur::Should, q)
             })
@@ -231,7 +243,12 @@ pub fn search(
         ));
     }
     let query = BooleanQuery::new(clauses);
-    let mut candidates = searcher.search(&query, &FilterCollector { filters: filters.clone() })?;
+    let mut candidates = searcher.search(
+        &query,
+        &FilterCollector {
+            filters: filters.clone(),
+        },
+    )?;
     let total = candidates.len();
     let best_bm25 = candidates.iter().map(|c| c.bm25).fold(0f32, f32::max);
     let weight_sum = weights.quality
@@ -253,7 +270,14 @@ pub fn search(
             + weights.relevance * factors.relevance
             + weights.turns * factors.turns
             + weights.popularity * factors.popularity;
-        (if weight_sum > 0.0 { sum / weight_sum } else { 0.0 }, factors)
+        (
+            if weight_sum > 0.0 {
+                sum / weight_sum
+            } else {
+                0.0
+            },
+            factors,
+        )
     };
     let mut scored: Vec<(f64, Factors, Candidate)> = candidates
         .drain(..)
@@ -273,7 +297,7 @@ pub fn search(
         scored.truncate(wanted);
     }
     scored.sort_by(order);
-    let mut hits = Vec::with_capacity(limit);
+    let mut hits = Vec::with_capacity(limit.min(scored.len()));
     for (score, factors, c) in scored.into_iter().skip(offset).take(limit) {
         let doc: TantivyDocument = searcher.doc(c.addr)?;
         if let Some(id) = doc.get_first(f.id).and_then(|v| v.as_str()) {
@@ -309,7 +333,11 @@ impl Collector for FilterCollector {
     type Fruit = Vec<Candidate>;
     type Child = SegmentFilter;
 
-    fn for_segment(&self, segment: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<SegmentFilter> {
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentFilter> {
         let ff = reader.fast_fields();
         Ok(SegmentFilter {
             segment,
@@ -344,7 +372,9 @@ impl SegmentCollector for SegmentFilter {
         let f = &self.filters;
         let relevance = self.relevance.first(doc).unwrap_or(0.0);
         let quality = self.quality.first(doc).unwrap_or(0.0);
-        if f.min_relevance.is_some_and(|m| relevance < m) || f.min_quality.is_some_and(|m| quality < m) {
+        if f.min_relevance.is_some_and(|m| relevance < m)
+            || f.min_quality.is_some_and(|m| quality < m)
+        {
             return;
         }
         if let Some(since) = f.updated_since {
@@ -361,7 +391,10 @@ impl SegmentCollector for SegmentFilter {
                     let format_ok = f
                         .format
                         .is_none_or(|want| crate::turns::conversation_format(avg) == Some(want));
-                    if f.min_turns.is_some_and(|m| avg < m) || f.max_turns.is_some_and(|m| avg > m) || !format_ok {
+                    if f.min_turns.is_some_and(|m| avg < m)
+                        || f.max_turns.is_some_and(|m| avg > m)
+                        || !format_ok
+                    {
                         return;
                     }
                 }
@@ -389,7 +422,9 @@ mod tests {
 
     #[test]
     fn weights_validate() {
-        let w = Weights::default().with_overrides("match=1, turns=0.5").unwrap();
+        let w = Weights::default()
+            .with_overrides("match=1, turns=0.5")
+            .unwrap();
         assert_eq!((w.text_match, w.turns), (1.0, 0.5));
         assert!(Weights::default().with_overrides("bogus=1").is_err());
         assert!(Weights::default().with_overrides("quality=-1").is_err());

@@ -170,7 +170,11 @@ pub fn to_document(f: &Fields, lexicon: &Lexicon, d: &StoredDataset) -> TantivyD
         .relevance_detail
         .get("modalities")
         .and_then(|m| m.as_array())
-        .map(|m| m.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        .map(|m| {
+            m.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default();
     let card = format!(
         "{} {}",
@@ -223,7 +227,10 @@ mod tests {
 
     #[test]
     fn ids_split_into_words() {
-        assert_eq!(id_words("AIMH/SQPsychConv_command"), "AIMH SQ Psych Conv command");
+        assert_eq!(
+            id_words("AIMH/SQPsychConv_command"),
+            "AIMH SQ Psych Conv command"
+        );
         assert_eq!(id_words("a/MentalHealthDataset"), "a Mental Health Dataset");
         assert_eq!(id_words("x/psychotherapy1"), "x psychotherapy 1");
     }

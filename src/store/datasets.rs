@@ -149,7 +149,10 @@ pub(crate) fn upsert_in(
 
 impl Store {
     /// Upserts a batch of records in one transaction (used by `catalog import`).
-    pub fn upsert_batch(&mut self, batch: &[(DatasetRecord, Scores)]) -> Result<Vec<UpsertOutcome>> {
+    pub fn upsert_batch(
+        &mut self,
+        batch: &[(DatasetRecord, Scores)],
+    ) -> Result<Vec<UpsertOutcome>> {
         let tx = self.conn.transaction()?;
         let mut outcomes = Vec::with_capacity(batch.len());
         for (record, scores) in batch {
@@ -251,10 +254,14 @@ impl Store {
         let tx = self.conn.transaction()?;
         match ids {
             None => {
-                tx.execute("UPDATE datasets SET index_dirty = 0 WHERE index_dirty = 1", [])?;
+                tx.execute(
+                    "UPDATE datasets SET index_dirty = 0 WHERE index_dirty = 1",
+                    [],
+                )?;
             }
             Some(ids) => {
-                let mut stmt = tx.prepare_cached("UPDATE datasets SET index_dirty = 0 WHERE id = ?1")?;
+                let mut stmt =
+                    tx.prepare_cached("UPDATE datasets SET index_dirty = 0 WHERE id = ?1")?;
                 for id in ids {
                     stmt.execute([id])?;
                 }
@@ -266,7 +273,8 @@ impl Store {
 
     /// Flags every dataset for re-indexing (after the index was lost or rebuilt from scratch).
     pub fn mark_all_dirty(&self) -> Result<()> {
-        self.conn.execute("UPDATE datasets SET index_dirty = 1", [])?;
+        self.conn
+            .execute("UPDATE datasets SET index_dirty = 1", [])?;
         Ok(())
     }
 

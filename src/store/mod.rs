@@ -8,8 +8,8 @@ mod datasets;
 mod runs;
 mod turns;
 
-pub use datasets::{Scores, StoredDataset, UpsertOutcome};
 pub use datasets::CatalogCounts;
+pub use datasets::{Scores, StoredDataset, UpsertOutcome};
 pub use runs::{PageCounts, QueryProgress, RunRecord, RunStatus};
 pub use turns::{status as turn_status, TurnRecord};
 
@@ -123,8 +123,7 @@ impl Store {
     }
 
     fn configure(&self, read_only: bool) -> Result<()> {
-        self.conn
-            .busy_timeout(std::time::Duration::from_secs(10))?;
+        self.conn.busy_timeout(std::time::Duration::from_secs(10))?;
         if !read_only {
             self.conn
                 .pragma_update(None, "journal_mode", "WAL")

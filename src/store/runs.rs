@@ -228,8 +228,10 @@ impl Store {
             )?
             .execute(rusqlite::params![record.id, query_key, run_id])?;
             if record_seen {
-                tx.prepare_cached("INSERT OR IGNORE INTO run_seen (run_id, dataset_id) VALUES (?1, ?2)")?
-                    .execute(rusqlite::params![run_id, record.id])?;
+                tx.prepare_cached(
+                    "INSERT OR IGNORE INTO run_seen (run_id, dataset_id) VALUES (?1, ?2)",
+                )?
+                .execute(rusqlite::params![run_id, record.id])?;
             }
         }
         tx.execute(

@@ -102,7 +102,9 @@ impl TurnRecord {
             num_conversations: row.get("t_num_conversations")?,
             num_conversations_source: row.get("t_num_conversations_source")?,
             attempts: row.get::<_, Option<i64>>("t_attempts")?.unwrap_or(1),
-            sampled_at: row.get::<_, Option<String>>("t_sampled_at")?.unwrap_or_default(),
+            sampled_at: row
+                .get::<_, Option<String>>("t_sampled_at")?
+                .unwrap_or_default(),
         })
     }
 

@@ -34,10 +34,7 @@ pub async fn crawl_query(
 ) -> Result<(), ListingError> {
     let base = ctx.hub.hub_base().to_string();
     let mut page_size = PAGE_SIZE;
-    let resume_url = progress
-        .next_url
-        .clone()
-        .filter(|u| same_origin(u, &base));
+    let resume_url = progress.next_url.clone().filter(|u| same_origin(u, &base));
     let mut first_page = resume_url.is_none();
     let mut url = match resume_url {
         Some(u) => u,
@@ -52,7 +49,11 @@ pub async fn crawl_query(
             counters.queries_total,
             pages + 1,
             ctx.seen.len(),
-            ctx.hub.http.stats().requests.load(std::sync::atomic::Ordering::Relaxed),
+            ctx.hub
+                .http
+                .stats()
+                .requests
+                .load(std::sync::atomic::Ordering::Relaxed),
         ));
         let page = match ctx.hub.list_page(&url).await {
             Ok(page) => page,
@@ -65,10 +66,13 @@ pub async fn crawl_query(
             Err(e) => return Err(e.into()),
         };
         first_page = false;
-        let items = page.body.as_array().ok_or_else(|| ListingError::BadResponse {
-            url: url.clone(),
-            problem: "listing response is not a JSON array".to_string(),
-        })?;
+        let items = page
+            .body
+            .as_array()
+            .ok_or_else(|| ListingError::BadResponse {
+                url: url.clone(),
+                problem: "listing response is not a JSON array".to_string(),
+            })?;
         let next = match page.next {
             Some(next) if same_origin(&next, &base) => Some(next),
             Some(next) => {
@@ -133,8 +137,17 @@ fn same_origin(candidate: &str, base: &str) -> bool {
 mod tests {
     #[test]
     fn same_origin_checks_scheme_host_and_port() {
-        assert!(super::same_origin("http://127.0.0.1:80/api/datasets?cursor=x", "http://127.0.0.1"));
-        assert!(!super::same_origin("http://127.0.0.1:81/api", "http://127.0.0.1:80"));
-        assert!(!super::same_origin("https://evil.example/api", "https://huggingface.co"));
+        assert!(super::same_origin(
+            "http://127.0.0.1:80/api/datasets?cursor=x",
+            "http://127.0.0.1"
+        ));
+        assert!(!super::same_origin(
+            "http://127.0.0.1:81/api",
+            "http://127.0.0.1:80"
+        ));
+        assert!(!super::same_origin(
+            "https://evil.example/api",
+            "https://huggingface.co"
+        ));
     }
 }

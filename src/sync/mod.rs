@@ -210,7 +210,10 @@ pub async fn run_sync(
                 sampling::SamplingError::Store(e) => return Err(e.into()),
                 sampling::SamplingError::Budget(n) => {
                     budget_exhausted = true;
-                    note_error(&mut counters, &format!("request budget of {n} reached while sampling"));
+                    note_error(
+                        &mut counters,
+                        &format!("request budget of {n} reached while sampling"),
+                    );
                 }
             }
         }
@@ -219,7 +222,8 @@ pub async fn run_sync(
     match crate::search::update_index(ctx.store, ctx.scorer.lexicon(), &ctx.progress) {
         Ok(n) => counters.indexed = n,
         Err(e) => {
-            ctx.progress.warn(&format!("index not updated (run `catalog reindex`): {e}"));
+            ctx.progress
+                .warn(&format!("index not updated (run `catalog reindex`): {e}"));
             note_error(&mut counters, &format!("index: {e}"));
         }
     }
@@ -237,8 +241,12 @@ pub async fn run_sync(
         RunStatus::Partial
     };
     let summary = serde_json::to_value(&counters).unwrap_or_default();
-    ctx.store
-        .finish_run(run_id, status, &summary, counters.errors.first().map(String::as_str))?;
+    ctx.store.finish_run(
+        run_id,
+        status,
+        &summary,
+        counters.errors.first().map(String::as_str),
+    )?;
     Ok(SyncOutcome { status, counters })
 }
 

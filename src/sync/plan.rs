@@ -52,8 +52,17 @@ mod tests {
         let keys: Vec<String> = plan.iter().map(|q| q.key()).collect();
         assert_eq!(
             keys,
-            ["search:therapy", "search:CBT", "search:grief", "filter:mental-health", "filter:psychology"]
+            [
+                "search:therapy",
+                "search:CBT",
+                "search:grief",
+                "filter:mental-health",
+                "filter:psychology"
+            ]
         );
-        assert_eq!(build_plan(true, &s(&["x"]), &[], &[], &[]), vec![ListingQuery::All]);
+        assert_eq!(
+            build_plan(true, &s(&["x"]), &[], &[], &[]),
+            vec![ListingQuery::All]
+        );
     }
 }

@@ -31,7 +31,11 @@ impl Progress {
     pub fn update(&self, line: &str) {
         if self.live {
             let mut err = std::io::stderr().lock();
-            let _ = write!(err, "\r\x1b[2K{}", crate::output::sanitize::clean_line(line, 160));
+            let _ = write!(
+                err,
+                "\r\x1b[2K{}",
+                crate::output::sanitize::clean_line(line, 160)
+            );
             let _ = err.flush();
         }
     }

@@ -92,10 +92,19 @@ async fn sample_one(hub: &Hub, dataset: StoredDataset) -> (String, Result<TurnRe
 
 fn classify_failure(mut record: TurnRecord, error: &HubError) -> TurnRecord {
     let (status, reason) = match error {
-        HubError::Status { status, code, message, .. } => {
+        HubError::Status {
+            status,
+            code,
+            message,
+            ..
+        } => {
             let code = code.clone().unwrap_or_default();
             let transient = code.starts_with("ResponseNotReady") || *status == 429;
-            let s = if transient { turn_status::RETRY } else { turn_status::UNAVAILABLE };
+            let s = if transient {
+                turn_status::RETRY
+            } else {
+                turn_status::UNAVAILABLE
+            };
             (s, format!("HTTP {status} {code}: {message}"))
         }
         other => (turn_status::RETRY, other.to_string()),
@@ -134,7 +143,11 @@ fn pick_split(splits: &Value) -> Option<(String, String)> {
     Some((config, split))
 }
 
-async fn measure(hub: &Hub, dataset: &StoredDataset, mut record: TurnRecord) -> Result<TurnRecord, HubError> {
+async fn measure(
+    hub: &Hub,
+    dataset: &StoredDataset,
+    mut record: TurnRecord,
+) -> Result<TurnRecord, HubError> {
     let id = &dataset.record.id;
     let splits = hub.splits(id).await?;
     let Some((config, split)) = pick_split(&splits) else {
@@ -188,7 +201,8 @@ async fn measure(hub: &Hub, dataset: &StoredDataset, mut record: TurnRecord) -> 
     record.group_by = analysis.group_by.clone();
     let Some(stats) = analysis.stats() else {
         record.status = turn_status::NO_LAYOUT.to_string();
-        record.reason = Some("layout recognised but no complete conversation in the sample".to_string());
+        record.reason =
+            Some("layout recognised but no complete conversation in the sample".to_string());
         return Ok(record);
     };
     record.status = turn_status::OK.to_string();
@@ -199,19 +213,20 @@ async fn measure(hub: &Hub, dataset: &StoredDataset, mut record: TurnRecord) -> 
     record.max_turns = Some(i64::from(stats.max));
     record.exact = Some(stats.exact);
     let per_row = analysis.group_by.is_some();
-    (record.num_conversations, record.num_conversations_source) = match (num_rows, dataset.record.card_num_rows) {
-        (Some(rows), _) if per_row && stats.avg > 0.0 => (
-            Some((rows as f64 / stats.avg).round() as i64),
-            Some("estimate_rows_over_turns".to_string()),
-        ),
-        (Some(rows), _) => (Some(rows), Some("viewer_size".to_string())),
-        (None, Some(rows)) if per_row && stats.avg > 0.0 => (
-            Some((rows as f64 / stats.avg).round() as i64),
-            Some("estimate_rows_over_turns".to_string()),
-        ),
-        (None, Some(rows)) => (Some(rows), Some("card_dataset_info".to_string())),
-        (None, None) => (None, None),
-    };
+    (record.num_conversations, record.num_conversations_source) =
+        match (num_rows, dataset.record.card_num_rows) {
+            (Some(rows), _) if per_row && stats.avg > 0.0 => (
+                Some((rows as f64 / stats.avg).round() as i64),
+                Some("estimate_rows_over_turns".to_string()),
+            ),
+            (Some(rows), _) => (Some(rows), Some("viewer_size".to_string())),
+            (None, Some(rows)) if per_row && stats.avg > 0.0 => (
+                Some((rows as f64 / stats.avg).round() as i64),
+                Some("estimate_rows_over_turns".to_string()),
+            ),
+            (None, Some(rows)) => (Some(rows), Some("card_dataset_info".to_string())),
+            (None, None) => (None, None),
+        };
     Ok(record)
 }
 
@@ -236,14 +251,19 @@ fn split_rows(size: &Value, config: &str, split: &str) -> Option<(i64, i64)> {
         .get("splits")?
         .as_array()?
         .iter()
-        .find(|s| s.get("config").and_then(Value::as_str) == Some(config)
-            && s.get("split").and_then(Value::as_str) == Some(split))?
+        .find(|s| {
+            s.get("config").and_then(Value::as_str) == Some(config)
+                && s.get("split").and_then(Value::as_str) == Some(split)
+        })?
         .get("num_rows")?
         .as_i64()?;
     let config_rows = size
         .get("configs")
         .and_then(Value::as_array)
-        .and_then(|cs| cs.iter().find(|c| c.get("config").and_then(Value::as_str) == Some(config)))
+        .and_then(|cs| {
+            cs.iter()
+                .find(|c| c.get("config").and_then(Value::as_str) == Some(config))
+        })
         .and_then(|c| c.get("num_rows"))
         .and_then(Value::as_i64)
         .unwrap_or(split_rows);
@@ -261,7 +281,10 @@ mod tests {
             {"dataset": "d", "config": "other", "split": "train"},
             {"dataset": "d", "config": "default", "split": "test"},
             {"dataset": "d", "config": "default", "split": "train"}]});
-        assert_eq!(pick_split(&splits), Some(("default".into(), "train".into())));
+        assert_eq!(
+            pick_split(&splits),
+            Some(("default".into(), "train".into()))
+        );
         let splits = json!({"splits": [{"dataset": "d", "config": "a", "split": "validation"}]});
         assert_eq!(pick_split(&splits), Some(("a".into(), "validation".into())));
         assert_eq!(pick_split(&json!({"splits": []})), None);
@@ -274,7 +297,8 @@ mod tests {
 
     #[test]
     fn size_body_gives_split_and_config_rows() {
-        let size: Value = serde_json::from_str(include_str!("../../tests/fixtures/hub-api/size.json")).unwrap();
+        let size: Value =
+            serde_json::from_str(include_str!("../../tests/fixtures/hub-api/size.json")).unwrap();
         assert_eq!(split_rows(&size, "mnist", "train"), Some((60000, 70000)));
     }
 }

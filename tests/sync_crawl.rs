@@ -1,0 +1,327 @@
+//! `catalog sync` against the fake Hub: plan, pagination, politeness, faults, incremental re-sync,
+//! token hygiene.
+
+mod common;
+
+use common::fake_hub::{FakeHub, Fault};
+use common::{assert_ok, stderr, stdout, therapy_item, Sandbox};
+use std::time::Duration;
+
+/// A hub with a handful of therapy datasets and some noise.
+fn small_hub() -> FakeHub {
+    let hub = FakeHub::start();
+    hub.set_quota(100_000);
+    hub.add_dataset(therapy_item(
+        "counsel-lab/therapy-sessions-en",
+        "Multi-turn counseling conversations between a therapist and a client (CBT).",
+    ));
+    hub.add_dataset(therapy_item(
+        "acme/mental-health-dialogues",
+        "Emotional support dialogue dataset for depression and anxiety.",
+    ));
+    let mut no_card =
+        FakeHub::dataset_item("someone/grief-counseling", "Grief counseling Q&A.", &[]);
+    if let Some(obj) = no_card.as_object_mut() {
+        obj.remove("cardData");
+    }
+    hub.add_dataset(no_card);
+    let mut list_license = FakeHub::dataset_item(
+        "lab/ptsd-therapy-chat",
+        "PTSD therapy chats.",
+        &["license:apache-2.0"],
+    );
+    list_license["cardData"] = serde_json::json!({"license": ["apache-2.0"], "language": "en"});
+    hub.add_dataset(list_license);
+    hub.add_dataset(FakeHub::dataset_item(
+        "vision/cats-and-dogs",
+        "Images of cats and dogs.",
+        &["task_categories:image-classification"],
+    ));
+    hub
+}
+
+fn listing_requests(hub: &FakeHub) -> usize {
+    hub.count("/api/datasets")
+}
+
+#[allow(dead_code)]
+fn viewer_requests(hub: &FakeHub) -> usize {
+    ["/splits", "/first-rows", "/rows", "/size", "/is-valid"]
+        .iter()
+        .map(|p| hub.count(p))
+        .sum()
+}
+
+fn table_dump(sandbox: &Sandbox) -> Vec<(String, String, String)> {
+    let conn = rusqlite::Connection::open(sandbox.catalog_db()).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT id, content_hash, changed_at FROM datasets ORDER BY id")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn fresh_sync_then_no_change_resync_sends_listing_requests_only() {
+    let hub = small_hub();
+    let sandbox = Sandbox::new();
+    let first = sandbox.sync(&hub.url(), &["--no-samples"]);
+    assert_ok(&first);
+    let fresh_listing = listing_requests(&hub);
+    assert!(
+        fresh_listing >= 25,
+        "plan has at least 25 queries, sent {fresh_listing}"
+    );
+    // Every listing request asks for explicit expand keys and a 1000 page.
+    for r in hub.requests().iter().filter(|r| r.path == "/api/datasets") {
+        assert!(
+            r.query_values("expand").contains(&"cardData"),
+            "{:?}",
+            r.query
+        );
+        assert_eq!(r.query_value("limit"), Some("1000"));
+        assert!(r.authorization.is_none(), "anonymous by default");
+    }
+    let out = stdout(&first);
+    assert!(out.contains("sync complete"), "{out}");
+    let before = table_dump(&sandbox);
+    let ids: Vec<&str> = before.iter().map(|(id, _, _)| id.as_str()).collect();
+    assert!(ids.contains(&"counsel-lab/therapy-sessions-en"));
+    assert!(ids.contains(&"someone/grief-counseling"));
+    assert!(
+        !ids.contains(&"vision/cats-and-dogs"),
+        "not matched by any therapy query"
+    );
+    println!("fresh sync: {fresh_listing} listing requests\n{out}");
+
+    hub.clear_log();
+    let second = sandbox.sync(&hub.url(), &[]);
+    assert_ok(&second);
+    let resync_listing = listing_requests(&hub);
+    assert_eq!(resync_listing, fresh_listing, "one page per query again");
+    assert_eq!(
+        hub.requests().len(),
+        resync_listing,
+        "no per-dataset or viewer calls beyond sampling"
+    );
+    assert_eq!(table_dump(&sandbox), before, "no row changed");
+    let out = stdout(&second);
+    assert!(out.contains(" 0 new, 0 changed"), "{out}");
+    println!("no-change re-sync: {resync_listing} requests\n{out}");
+}
+
+#[test]
+fn pagination_follows_link_over_three_pages_after_page_size_fallback() {
+    let hub = FakeHub::start();
+    hub.set_quota(100_000);
+    hub.set_max_limit(500);
+    for i in 0..1_203 {
+        hub.add_dataset(therapy_item(
+            &format!("org{i}/therapy-corpus-{i}"),
+            "therapy conversations",
+        ));
+    }
+    let sandbox = Sandbox::new();
+    let out = sandbox.sync(&hub.url(), &["--no-samples"]);
+    assert_ok(&out);
+    let therapy_pages: Vec<_> = hub
+        .requests()
+        .into_iter()
+        .filter(|r| r.query_value("search") == Some("therapy"))
+        .collect();
+    // 1000 refused (400), then 500 + 500 + 203 following Link.
+    assert_eq!(
+        therapy_pages.len(),
+        4,
+        "{:?}",
+        therapy_pages.iter().map(|r| &r.query).collect::<Vec<_>>()
+    );
+    assert_eq!(therapy_pages[0].status, Some(400));
+    assert!(therapy_pages[2].query_value("cursor").is_some());
+    let conn = rusqlite::Connection::open(sandbox.catalog_db()).unwrap();
+    let n: i64 = conn
+        .query_row("SELECT COUNT(*) FROM datasets", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 1_203);
+}
+
+#[test]
+fn rate_limit_429_waits_t_plus_one_and_5xx_and_truncated_bodies_are_retried() {
+    let hub = small_hub();
+    hub.inject("/api/datasets", Fault::TooManyRequests { reset_secs: 1 }, 1);
+    hub.inject("/api/datasets", Fault::Status(503), 2);
+    hub.inject("/api/datasets", Fault::TruncatedBody, 1);
+    hub.inject("/api/datasets", Fault::PlainText500, 1);
+    let sandbox = Sandbox::new();
+    let out = sandbox.sync(&hub.url(), &["--no-samples"]);
+    assert_ok(&out);
+    assert_eq!(hub.pending_faults(), 0);
+    let requests = hub.requests();
+    let i429 = requests
+        .iter()
+        .position(|r| r.status == Some(429))
+        .expect("a 429 was served");
+    let gap = requests[i429 + 1].at.duration_since(requests[i429].at);
+    assert!(
+        gap >= Duration::from_millis(1_900),
+        "waited only {gap:?} after a 429 with t=1"
+    );
+    let summary = stdout(&out);
+    assert!(summary.contains("1 rate-limit waits"), "{summary}");
+    assert!(summary.contains("4 retries"), "{summary}");
+    assert!(summary.contains("sync complete"), "{summary}");
+}
+
+#[test]
+fn failing_query_leaves_a_partial_run_that_the_next_sync_resumes() {
+    let hub = small_hub();
+    // The first query's page fails through every retry (1 + 5 attempts).
+    hub.inject("/api/datasets", Fault::Status(502), 6);
+    let sandbox = Sandbox::new();
+    let out = sandbox.sync(&hub.url(), &["--no-samples"]);
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "partial sync exit code\n{}",
+        stdout(&out)
+    );
+    assert!(stdout(&out).contains("1 failed"), "{}", stdout(&out));
+    let queries_first = hub.count("/api/datasets");
+
+    hub.clear_log();
+    let again = sandbox.sync(&hub.url(), &["--no-samples"]);
+    assert_ok(&again);
+    assert!(stdout(&again).contains("resumed"), "{}", stdout(&again));
+    // Only the failed query is fetched again.
+    assert_eq!(
+        hub.count("/api/datasets"),
+        1,
+        "queries sent first: {queries_first}"
+    );
+}
+
+#[test]
+fn max_requests_is_a_hard_cap() {
+    let hub = small_hub();
+    let sandbox = Sandbox::new();
+    let out = sandbox.sync(&hub.url(), &["--max-requests", "3"]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert_eq!(hub.requests().len(), 3);
+}
+
+#[test]
+fn token_is_sent_as_bearer_and_never_stored_or_printed() {
+    let secret = "hf_TESTSECRETtoken0123456789abcdef";
+    let hub = small_hub();
+    hub.accept_only_tokens(&[secret]);
+    hub.inject("/api/datasets", Fault::Status(503), 1);
+    let sandbox = Sandbox::new();
+    let out = sandbox
+        .command(&[
+            "-v",
+            "sync",
+            "--hub-url",
+            &hub.url(),
+            "--viewer-url",
+            &hub.url(),
+        ])
+        .env("HF_TOKEN", secret)
+        .output()
+        .unwrap();
+    assert_ok(&out);
+    let want = format!("Bearer {secret}");
+    assert!(hub
+        .requests()
+        .iter()
+        .all(|r| r.authorization.as_deref() == Some(want.as_str())));
+    assert!(!stdout(&out).contains(secret) && !stderr(&out).contains(secret));
+    let status = sandbox
+        .command(&["status", "--json"])
+        .env("HF_TOKEN", secret)
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&status).contains("HF_TOKEN"),
+        "status names the token's origin"
+    );
+    assert!(!stdout(&status).contains(secret));
+    for file in common::files_under(&sandbox.data_dir()) {
+        let bytes = std::fs::read(&file).unwrap();
+        let found = bytes.windows(secret.len()).any(|w| w == secret.as_bytes());
+        assert!(!found, "token found in {}", file.display());
+    }
+}
+
+#[test]
+fn full_hub_mode_marks_missing_datasets_gone_but_keeps_them() {
+    let hub = small_hub();
+    let sandbox = Sandbox::new();
+    assert_ok(&sandbox.sync(&hub.url(), &["--all", "--no-samples"]));
+    assert!(hub
+        .requests()
+        .iter()
+        .any(|r| r.query_value("sort") == Some("createdAt")));
+    hub.remove_dataset("vision/cats-and-dogs");
+    let out = sandbox.sync(&hub.url(), &["--all", "--no-samples"]);
+    assert_ok(&out);
+    assert!(stdout(&out).contains("1 gone"), "{}", stdout(&out));
+    let show = sandbox.run(&["show", "vision/cats-and-dogs"]);
+    assert_ok(&show);
+    assert!(
+        stdout(&show).contains("missing from the Hub listing"),
+        "{}",
+        stdout(&show)
+    );
+}
+
+#[test]
+fn changed_sha_is_rewritten_and_resampled() {
+    let hub = small_hub();
+    let sandbox = Sandbox::new();
+    assert_ok(&sandbox.sync(&hub.url(), &["--no-samples"]));
+    hub.update_dataset("acme/mental-health-dialogues", |item| {
+        item["sha"] = serde_json::json!("1111111111111111111111111111111111111111");
+        item["downloads"] = serde_json::json!(999);
+    });
+    let out = sandbox.sync(&hub.url(), &["--no-samples"]);
+    assert_ok(&out);
+    assert!(
+        stdout(&out).contains(" 0 new, 1 changed"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn import_ingests_listing_items_offline() {
+    let sandbox = Sandbox::new();
+    std::fs::create_dir_all(sandbox.root.path()).unwrap();
+    let file = sandbox.root.path().join("items.jsonl");
+    let lines = [
+        serde_json::to_string(&therapy_item("a/cbt-dialogues", "CBT therapy dialogues")).unwrap(),
+        "not json".to_string(),
+        serde_json::to_string(&FakeHub::dataset_item("b/imagenet-mini", "images", &[])).unwrap(),
+    ];
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let out = sandbox.run(&["import", file.to_str().unwrap()]);
+    assert_ok(&out);
+    assert!(
+        stdout(&out).contains("imported 2 datasets"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(stdout(&out).contains("1 invalid lines"), "{}", stdout(&out));
+    let q = sandbox.run(&["query", "cbt", "--output", "jsonl"]);
+    assert_ok(&q);
+    assert!(
+        stdout(&q)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .contains("a/cbt-dialogues"),
+        "{}",
+        stdout(&q)
+    );
+}

@@ -1,0 +1,151 @@
+//! Conversation sampling through the fake dataset viewer: config/split choice, cut cells re-read
+//! with /rows, ResponseNotReady retried next sync, 501/401 recorded as unavailable, gated skipped.
+
+mod common;
+
+use common::fake_hub::{FakeHub, ViewerDataset, ViewerEndpoint, ViewerError, ViewerSplit};
+use common::{assert_ok, chat_row, stdout, therapy_item, Sandbox};
+use serde_json::Value;
+
+fn show_json(sandbox: &Sandbox, id: &str) -> Value {
+    let out = sandbox.run(&["show", id, "--output", "json"]);
+    assert_ok(&out);
+    serde_json::from_str(&stdout(&out)).unwrap()
+}
+
+fn hub_with_viewer() -> FakeHub {
+    let hub = FakeHub::start();
+    hub.set_quota(100_000);
+    // Long conversations: 24 messages + a system prompt each; default config, train split.
+    hub.add_dataset(therapy_item(
+        "clinic/long-therapy-sessions",
+        "Multi-turn therapy session conversations",
+    ));
+    hub.set_viewer(
+        "clinic/long-therapy-sessions",
+        ViewerDataset::new()
+            .with_split(ViewerSplit::new("other", "train", vec![chat_row(2)]))
+            .with_split(ViewerSplit::new("default", "test", vec![chat_row(4)]))
+            .with_split(ViewerSplit::new(
+                "default",
+                "train",
+                (0..6).map(|_| chat_row(24)).collect(),
+            )),
+    );
+    // Cut cells: /first-rows stringifies and cuts `messages`; /rows returns them whole.
+    hub.add_dataset(therapy_item(
+        "lab/cut-counseling-chats",
+        "Counseling chats, long",
+    ));
+    hub.set_viewer(
+        "lab/cut-counseling-chats",
+        ViewerDataset::new().with_split(ViewerSplit::new(
+            "default",
+            "train",
+            (0..4).map(|_| chat_row(30)).collect(),
+        )),
+    );
+    hub.truncate_cells(
+        "lab/cut-counseling-chats",
+        "default",
+        "train",
+        "messages",
+        200,
+    );
+    // Not ready yet, blocked, unauthenticated.
+    hub.add_dataset(therapy_item(
+        "slow/therapy-not-ready",
+        "therapy conversations",
+    ));
+    hub.set_viewer(
+        "slow/therapy-not-ready",
+        ViewerDataset::new().with_error(ViewerEndpoint::Splits, ViewerError::response_not_ready()),
+    );
+    hub.add_dataset(therapy_item(
+        "blocked/therapy-blocked",
+        "therapy conversations",
+    ));
+    hub.set_viewer(
+        "blocked/therapy-blocked",
+        ViewerDataset::new().with_error(ViewerEndpoint::Any, ViewerError::blocked_dataset()),
+    );
+    hub.add_dataset(therapy_item(
+        "hidden/therapy-private-viewer",
+        "therapy conversations",
+    ));
+    // No viewer data and unknown to the viewer → 404/401 per the contract.
+    let mut gated = therapy_item("gate/therapy-gated", "therapy conversations");
+    gated["gated"] = Value::from("manual");
+    hub.add_dataset(gated);
+    hub
+}
+
+#[test]
+fn sampling_measures_turns_with_provenance_and_never_fails_the_sync() {
+    let hub = hub_with_viewer();
+    let sandbox = Sandbox::new();
+    let out = sandbox.sync(&hub.url(), &[]);
+    assert_ok(&out);
+    println!("{}", stdout(&out));
+
+    let long = show_json(&sandbox, "clinic/long-therapy-sessions");
+    assert_eq!(long["avg_turns"], 24.0, "system prompt excluded: {long:#}");
+    assert_eq!(long["conversation_format"], "multi_turn");
+    assert_eq!(long["turns_source"], "viewer:default/train");
+    assert_eq!(long["turns_exact"], true);
+    assert_eq!(long["turns_sampled"], 6);
+    assert_eq!(long["num_conversations_source"], "viewer_size");
+
+    let cut = show_json(&sandbox, "lab/cut-counseling-chats");
+    assert_eq!(
+        cut["avg_turns"], 30.0,
+        "cut cells re-read through /rows: {cut:#}"
+    );
+    assert_eq!(cut["turns_exact"], true);
+    assert!(hub.count("/rows") >= 1);
+
+    let not_ready = show_json(&sandbox, "slow/therapy-not-ready");
+    assert_eq!(not_ready["turns_status"], "retry");
+    let blocked = show_json(&sandbox, "blocked/therapy-blocked");
+    assert_eq!(blocked["turns_status"], "unavailable");
+    assert!(blocked["turns_reason"]
+        .as_str()
+        .unwrap_or("")
+        .contains("DatasetInBlockListError"));
+    let hidden = show_json(&sandbox, "hidden/therapy-private-viewer");
+    assert_eq!(hidden["turns_status"], "unavailable");
+
+    // Gated datasets are not sampled at all.
+    assert!(!hub
+        .requests()
+        .iter()
+        .any(|r| r.query_value("dataset") == Some("gate/therapy-gated")));
+
+    // Next sync: only the not-ready dataset is asked again.
+    hub.clear_log();
+    assert_ok(&sandbox.sync(&hub.url(), &[]));
+    let viewer_datasets: std::collections::HashSet<String> = hub
+        .requests()
+        .iter()
+        .filter_map(|r| r.query_value("dataset").map(str::to_string))
+        .collect();
+    assert_eq!(
+        viewer_datasets.into_iter().collect::<Vec<_>>(),
+        vec!["slow/therapy-not-ready".to_string()]
+    );
+
+    // Filters by turns now work offline.
+    let q = sandbox.run(&["query", "--min-turns", "20", "--output", "jsonl"]);
+    assert_ok(&q);
+    let ids: Vec<String> = stdout(&q)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["name"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    assert!(ids.contains(&"clinic/long-therapy-sessions".to_string()));
+}
