@@ -127,6 +127,7 @@ pub struct ImportArgs {
 /// Conversation format filter values.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 #[value(rename_all = "snake_case")]
+#[allow(clippy::enum_variant_names)] // the names are the CLI values: multi_turn, ...
 pub enum FormatArg {
     /// 20+ average turns
     MultiTurn,

@@ -100,7 +100,7 @@ pub fn rebuild(
                 source: std::io::Error::other(e.to_string()),
             })?;
         count += 1;
-        if count % 10_000 == 0 {
+        if count.is_multiple_of(10_000) {
             progress.update(&format!("indexing: {count} datasets"));
         }
         Ok(())

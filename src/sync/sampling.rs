@@ -165,12 +165,10 @@ async fn measure(
     // Re-read rows whose conversation cell the viewer cut: /rows never truncates.
     if let Some(found) = &analysis {
         if !found.truncated_rows.is_empty() {
-            let mut refetched = 0usize;
-            for chunk in offsets_to_fetch(&found.truncated_rows) {
-                if refetched == MAX_ROWS_REFETCH {
-                    break;
-                }
-                refetched += 1;
+            for chunk in offsets_to_fetch(&found.truncated_rows)
+                .into_iter()
+                .take(MAX_ROWS_REFETCH)
+            {
                 let body = hub.rows(id, &config, &split, chunk.0, chunk.1).await?;
                 for fresh in SampleRow::from_viewer_json(&body).unwrap_or_default() {
                     if let Some(slot) = rows.iter_mut().find(|r| r.row_idx == fresh.row_idx) {

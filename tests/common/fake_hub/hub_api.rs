@@ -267,10 +267,10 @@ impl ListingRequest {
                 .filters
                 .iter()
                 .all(|filter| tags.contains(&filter.as_str()))
-            && self.author.as_ref().map_or(true, |author| {
+            && self.author.as_ref().is_none_or(|author| {
                 item.get("author").and_then(Value::as_str) == Some(author.as_str())
             })
-            && self.gated.map_or(true, |wanted| wanted == item_gated)
+            && self.gated.is_none_or(|wanted| wanted == item_gated)
     }
 
     /// `expand` keys only (plus `_id`, `id`); else everything with `full`; else the default set.

@@ -33,7 +33,7 @@ pub(crate) async fn splits(State(shared): State<Shared>, uri: Uri, headers: Head
         let listed: Vec<Value> = data
             .splits
             .iter()
-            .filter(|split| config.map_or(true, |wanted| split.config == wanted))
+            .filter(|split| config.is_none_or(|wanted| split.config == wanted))
             .map(|split| json!({"dataset": dataset, "config": split.config, "split": split.split}))
             .collect();
         if listed.is_empty() && config.is_some() {
@@ -128,7 +128,7 @@ pub(crate) async fn size(State(shared): State<Shared>, uri: Uri, headers: Header
         let mut config_names: Vec<&str> = Vec::new();
         for split in &data.splits {
             if !config_names.contains(&split.config.as_str())
-                && wanted_config.map_or(true, |w| w == split.config)
+                && wanted_config.is_none_or(|w| w == split.config)
             {
                 config_names.push(&split.config);
             }
