@@ -114,3 +114,54 @@ fn kill_9_mid_sync_keeps_the_catalog_and_the_next_sync_resumes() {
     let q = stdout(&sandbox.run(&["query", "counseling", "--output", "jsonl"]));
     assert!(q.contains("new/counseling-dialogues"), "{q}");
 }
+
+#[test]
+fn ctrl_c_marks_the_run_interrupted_and_exits_130() {
+    let hub = FakeHub::start();
+    hub.set_quota(100_000);
+    hub.add_dataset(therapy_item(
+        "clinic/cbt-therapy-transcripts",
+        "CBT therapy session transcripts",
+    ));
+    hub.inject(
+        "/api/datasets",
+        Fault::Delay(Duration::from_millis(150)),
+        10_000,
+    );
+    let sandbox = Sandbox::new();
+    let child = sandbox
+        .command(&[
+            "sync",
+            "--no-samples",
+            "--hub-url",
+            &hub.url(),
+            "--viewer-url",
+            &hub.url(),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while searched_terms(&hub).len() < 3 {
+        assert!(Instant::now() < deadline, "sync made no progress");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", common::stderr(&out));
+    assert!(common::stderr(&out).contains("run `catalog sync` again to resume"));
+    let conn = rusqlite::Connection::open(sandbox.catalog_db()).unwrap();
+    let run_status: String = conn
+        .query_row(
+            "SELECT status FROM sync_runs ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(run_status, "interrupted");
+}

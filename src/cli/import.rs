@@ -15,7 +15,12 @@ use std::process::ExitCode;
 const BATCH: usize = 5_000;
 
 /// Runs `catalog import`.
-pub fn run(config: &Config, args: ImportArgs, quiet: bool) -> anyhow::Result<ExitCode> {
+pub fn run(
+    config: &Config,
+    args: ImportArgs,
+    quiet: bool,
+    verbose: bool,
+) -> anyhow::Result<ExitCode> {
     let _lock = lock_data_dir(config)?;
     let lexicon = load_lexicon(args.lexicon.as_deref())?;
     let scorer = Scorer::new(lexicon, chrono::Utc::now().date_naive());
@@ -27,7 +32,7 @@ pub fn run(config: &Config, args: ImportArgs, quiet: bool) -> anyhow::Result<Exi
         Box::new(std::io::BufReader::with_capacity(1 << 20, file))
     };
     let mut store = Store::open_or_create(&config.catalog_path())?;
-    let progress = Progress::for_stderr(quiet);
+    let progress = Progress::for_stderr(quiet, verbose);
     let started = std::time::Instant::now();
     let (mut new, mut changed, mut unchanged, mut bad) = (0u64, 0u64, 0u64, 0u64);
     let mut batch = Vec::with_capacity(BATCH);

@@ -42,16 +42,16 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         cli.command.hub_url(),
         cli.command.viewer_url(),
     );
-    let quiet = cli.quiet;
+    let (quiet, verbose) = (cli.quiet, cli.verbose);
     match cli.command {
-        Command::Sync(args) => sync::run(&config, args, quiet),
-        Command::Import(args) => import::run(&config, args, quiet),
+        Command::Sync(args) => sync::run(&config, args, quiet, verbose),
+        Command::Import(args) => import::run(&config, args, quiet, verbose),
         Command::Query(args) => query::run_query(&config, args, quiet),
         Command::Export(args) => query::run_export(&config, args, quiet),
         Command::Report(args) => query::run_report(&config, args, quiet),
         Command::Show(args) => show::run(&config, args, quiet),
         Command::Status(args) => status::run(&config, args),
-        Command::Reindex(args) => reindex::run(&config, args, quiet),
+        Command::Reindex(args) => reindex::run(&config, args, quiet, verbose),
     }
 }
 

@@ -11,7 +11,12 @@ use crate::sync::Progress;
 use std::process::ExitCode;
 
 /// Runs `catalog reindex`.
-pub fn run(config: &Config, args: ReindexArgs, quiet: bool) -> anyhow::Result<ExitCode> {
+pub fn run(
+    config: &Config,
+    args: ReindexArgs,
+    quiet: bool,
+    verbose: bool,
+) -> anyhow::Result<ExitCode> {
     let _lock = lock_data_dir(config)?;
     // Refuse to create a catalog here: reindex needs one.
     drop(Store::open_read_only(&config.catalog_path())?);
@@ -20,7 +25,7 @@ pub fn run(config: &Config, args: ReindexArgs, quiet: bool) -> anyhow::Result<Ex
         load_lexicon(args.lexicon.as_deref())?,
         chrono::Utc::now().date_naive(),
     );
-    let progress = Progress::for_stderr(quiet);
+    let progress = Progress::for_stderr(quiet, verbose);
     let started = std::time::Instant::now();
     let ids = store.all_ids()?;
     let mut rescored = 0u64;

@@ -52,7 +52,12 @@ fn backoff_base() -> Duration {
 }
 
 /// Runs `catalog sync`.
-pub fn run(config: &Config, args: SyncArgs, quiet: bool) -> anyhow::Result<ExitCode> {
+pub fn run(
+    config: &Config,
+    args: SyncArgs,
+    quiet: bool,
+    verbose: bool,
+) -> anyhow::Result<ExitCode> {
     if !(0.0..=1.0).contains(&args.sample_floor) {
         return Err(super::UsageError("--sample-floor must be between 0 and 1".into()).into());
     }
@@ -80,7 +85,7 @@ pub fn run(config: &Config, args: SyncArgs, quiet: bool) -> anyhow::Result<ExitC
         sampling_floor: args.sample_floor,
         max_samples: args.max_samples,
     };
-    let progress = Progress::for_stderr(quiet);
+    let progress = Progress::for_stderr(quiet, verbose);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

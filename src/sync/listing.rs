@@ -111,7 +111,13 @@ pub async fn crawl_query(
         counters.add_page(&counts);
         match next {
             Some(next) => url = next,
-            None => return Ok(()),
+            None => {
+                ctx.progress.note(&format!(
+                    "{key}: done, {pages} pages, {} datasets seen so far",
+                    ctx.seen.len()
+                ));
+                return Ok(());
+            }
         }
     }
 }

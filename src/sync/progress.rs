@@ -8,14 +8,17 @@ use std::io::{IsTerminal, Write};
 pub struct Progress {
     live: bool,
     warnings: bool,
+    verbose: bool,
 }
 
 impl Progress {
-    /// Progress for the current process: live lines only on a terminal and when not quiet.
-    pub fn for_stderr(quiet: bool) -> Progress {
+    /// Progress for the current process: live lines only on a terminal and when not quiet;
+    /// `verbose` adds one line per finished step.
+    pub fn for_stderr(quiet: bool, verbose: bool) -> Progress {
         Progress {
             live: !quiet && std::io::stderr().is_terminal(),
             warnings: !quiet,
+            verbose: verbose && !quiet,
         }
     }
 
@@ -24,6 +27,7 @@ impl Progress {
         Progress {
             live: false,
             warnings: false,
+            verbose: false,
         }
     }
 
@@ -44,6 +48,18 @@ impl Progress {
     pub fn finish(&self) {
         if self.live {
             let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
+        }
+    }
+
+    /// Prints a detail line with `-v`.
+    pub fn note(&self, message: &str) {
+        if self.verbose {
+            self.finish();
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "{}",
+                crate::output::sanitize::clean_line(message, 400)
+            );
         }
     }
 
