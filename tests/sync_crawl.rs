@@ -44,7 +44,6 @@ fn listing_requests(hub: &FakeHub) -> usize {
     hub.count("/api/datasets")
 }
 
-#[allow(dead_code)]
 fn viewer_requests(hub: &FakeHub) -> usize {
     ["/splits", "/first-rows", "/rows", "/size", "/is-valid"]
         .iter()
@@ -67,9 +66,14 @@ fn table_dump(sandbox: &Sandbox) -> Vec<(String, String, String)> {
 fn fresh_sync_then_no_change_resync_sends_listing_requests_only() {
     let hub = small_hub();
     let sandbox = Sandbox::new();
-    let first = sandbox.sync(&hub.url(), &["--no-samples"]);
+    let first = sandbox.sync(&hub.url(), &[]);
     assert_ok(&first);
     let fresh_listing = listing_requests(&hub);
+    let fresh_viewer = viewer_requests(&hub);
+    assert!(
+        fresh_viewer >= 4,
+        "relevant datasets are sampled once: {fresh_viewer}"
+    );
     assert!(
         fresh_listing >= 25,
         "plan has at least 25 queries, sent {fresh_listing}"
@@ -94,7 +98,7 @@ fn fresh_sync_then_no_change_resync_sends_listing_requests_only() {
         !ids.contains(&"vision/cats-and-dogs"),
         "not matched by any therapy query"
     );
-    println!("fresh sync: {fresh_listing} listing requests\n{out}");
+    println!("fresh sync: {fresh_listing} listing + {fresh_viewer} viewer requests\n{out}");
 
     hub.clear_log();
     let second = sandbox.sync(&hub.url(), &[]);

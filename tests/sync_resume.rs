@@ -14,8 +14,8 @@ fn searched_terms(hub: &FakeHub) -> Vec<String> {
         .filter(|r| r.path == "/api/datasets" && r.status == Some(200))
         .filter_map(|r| {
             r.query_value("search")
-                .or(r.query_value("filter"))
-                .map(str::to_string)
+                .map(|t| format!("search:{t}"))
+                .or_else(|| r.query_value("filter").map(|t| format!("filter:{t}")))
         })
         .collect()
 }

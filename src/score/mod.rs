@@ -1,84 +1,166 @@
-//! TEMPORARY scaffold (replaced by the real scorer before commit).
+//! Therapy relevance and dataset quality scoring (pure: no I/O besides reading a lexicon file).
+//!
+//! - [`Lexicon`] — the therapy terminology from `index/therapy.toml` (embedded; a user may
+//!   override it), compiled into hash maps of token sequences. Also holds the crawler's search
+//!   terms and tag filters and the acronym expansions for the search index.
+//! - [`relevance`] — how much a dataset is therapy / counseling conversation data, in [0, 1],
+//!   with the matched terms, detected modalities and negative contexts that explain it.
+//!   A dataset counts as therapy when `score >= DEFAULT_THRESHOLD`.
+//! - [`quality`] — popularity, documentation, licence and recency, in [0, 1], with a breakdown.
+//! - [`original_tool_relevance`] — the original Python tool's keyword scorer, kept only so the
+//!   evaluation can compare against it.
+//!
+//! Measured on `../shared/eval-dev/relevance.jsonl` by `cargo run --example eval_relevance`.
+
+mod baseline;
+pub mod eval;
+mod lexicon;
+mod params;
+mod quality;
+mod relevance;
 mod scorer;
+pub mod tokenize;
+
+#[cfg(test)]
+mod tests;
+
+pub use baseline::{original_tool_relevance, ORIGINAL_TOOL_KEYWORDS};
+pub use lexicon::{Kind, Lexicon};
+pub use params::{FieldWeights, ScoringParams, TagRules};
+pub use quality::{quality, CARD_METADATA_INDICATOR, QUALITY_INDICATORS};
+pub use relevance::relevance;
 pub use scorer::Scorer;
+
 use serde::{Deserialize, Serialize};
+
+/// Relevance at or above this is "therapy" (the catalog's default `--min-relevance` cut).
+///
+/// 0.5 is where one strong therapy signal in the id (e.g. `therapy`, `counseling`,
+/// `psychologist`, `mental health`) lands when nothing says whether the data is conversation;
+/// weaker or non-conversational evidence lands below.
 pub const DEFAULT_THRESHOLD: f64 = 0.5;
+
+/// Errors from loading or compiling a lexicon.
 #[derive(Debug, thiserror::Error)]
-#[error("x")]
-pub struct ScoreError;
-pub struct Lexicon {
-    t: Vec<String>,
-    a: Vec<(String, Vec<String>)>,
+pub enum ScoreError {
+    /// The lexicon file could not be read.
+    #[error("cannot read lexicon {path}: {source}")]
+    Io {
+        /// The path given.
+        path: String,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The lexicon is not valid TOML or does not follow the schema.
+    #[error("lexicon is not valid: {0}")]
+    Toml(#[from] toml::de::Error),
+    /// The lexicon parsed but breaks a rule (bad weight, duplicate term, bad tag filter, ...).
+    #[error("lexicon is not valid: {0}")]
+    Invalid(String),
 }
-impl Lexicon {
-    pub fn builtin() -> Result<Lexicon, ScoreError> {
-        Ok(Lexicon {
-            t: vec!["therapy".into()],
-            a: vec![],
-        })
-    }
-    pub fn from_path(_p: &std::path::Path) -> Result<Lexicon, ScoreError> {
-        Self::builtin()
-    }
-    pub fn crawl_terms(&self) -> &[String] {
-        &self.t
-    }
-    pub fn crawl_filters(&self) -> &[String] {
-        &self.t[..0]
-    }
-    pub fn acronyms(&self) -> &[(String, Vec<String>)] {
-        &self.a
-    }
-}
+
+/// What the relevance scorer reads about one dataset. Empty or missing fields are fine.
+#[derive(Debug, Clone, Copy)]
 pub struct RelevanceInput<'a> {
+    /// Repo id, `owner/name` (the name is strong evidence; the owner weak).
     pub id: &'a str,
+    /// The card's `pretty_name`.
     pub pretty_name: Option<&'a str>,
+    /// Hub tags (`key:value` and free tags) and/or the card's free `tags`; duplicates are harmless.
+    /// Only free tags and `task_categories:` / `task_ids:` values are scored.
     pub tags: &'a [String],
+    /// The card's `task_categories` (and `task_ids`), e.g. `text-generation`.
     pub task_categories: &'a [String],
+    /// Card prose (the Hub's `description`).
     pub description: Option<&'a str>,
+    /// Full card text, when available (only the first 16 KiB are read by default).
     pub card_text: Option<&'a str>,
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+
+/// One lexicon term found in one field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MatchedTerm {
+    /// The term as written in the lexicon.
     pub term: String,
+    /// Its lexicon category (`core`, `role`, `modality`, `data_type`, `negative_somatic`, ...).
     pub category: String,
+    /// The field: `id`, `owner`, `pretty_name`, `tags`, `task_categories`, `description`, `card_text`.
     pub field: String,
+    /// Term weight × field weight (before saturation).
     pub weight: f64,
+    /// Found inside a longer id token (`therapy` in `therapydataset`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub compound: bool,
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+
+/// The intermediate figures of a relevance score (for `--explain`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct RelevanceComponents {
+    /// Saturated therapy-topic evidence, [0, 1].
+    pub domain: f64,
+    /// Saturated evidence that the data is conversation, [0, 1].
+    pub conversational: f64,
+    /// Saturated evidence that the data is not conversation (classification, exam, ...), [0, 1].
+    pub non_conversational: f64,
+    /// Multiplier from the two above.
+    pub format_factor: f64,
+    /// Multiplier from negative contexts, `1 / (1 + N)`.
+    pub negative_factor: f64,
+}
+
+/// How relevant a dataset is to therapy conversation, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Relevance {
+    /// Relevance in [0, 1]; therapy when `>= DEFAULT_THRESHOLD`.
     pub score: f64,
+    /// Positive evidence (therapy topic and conversation format), strongest first.
     pub matched: Vec<MatchedTerm>,
+    /// Therapy modalities detected (`cbt`, `dbt`, `act`, `mi`, `emdr`, ...), sorted.
     pub modalities: Vec<String>,
+    /// Negative contexts and non-conversation evidence that lowered the score.
     pub negatives: Vec<MatchedTerm>,
+    /// The metadata says the data is conversation (dialogue, multi-turn, chat, ...).
     pub conversational: bool,
+    /// The intermediate figures.
+    #[serde(default)]
+    pub components: RelevanceComponents,
 }
-pub fn relevance(_l: &Lexicon, i: &RelevanceInput) -> Relevance {
-    Relevance {
-        score: if i.id.to_lowercase().contains("therap") {
-            0.9
-        } else {
-            0.1
-        },
-        matched: vec![],
-        modalities: vec![],
-        negatives: vec![],
-        conversational: false,
-    }
-}
+
+/// What the quality scorer reads about one dataset.
+#[derive(Debug, Clone, Copy)]
 pub struct QualityInput<'a> {
+    /// Downloads (Hub: last 30 days).
     pub downloads: Option<i64>,
+    /// Likes.
     pub likes: Option<i64>,
+    /// Declared licences (card or `license:` tags).
     pub licenses: &'a [String],
+    /// Last modification time.
     pub last_modified: Option<chrono::DateTime<chrono::Utc>>,
+    /// Card prose, searched for quality indicators.
     pub description: Option<&'a str>,
+    /// Tags, searched for quality indicators (values of `key:value` tags).
     pub tags: &'a [String],
+    /// The card has YAML metadata (counts as one quality indicator).
     pub has_card_data: bool,
 }
-#[derive(Debug, Clone, Serialize, Deserialize)]
+
+/// A quality score and its breakdown (the parts sum to `score`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Quality {
+    /// Quality in [0, 1].
     pub score: f64,
-}
-pub fn quality(_i: &QualityInput, _t: chrono::NaiveDate) -> Quality {
-    Quality { score: 0.5 }
+    /// Downloads part, [0, 0.3].
+    pub downloads: f64,
+    /// Likes part, [0, 0.2].
+    pub likes: f64,
+    /// Quality-indicator part, [0, 0.3].
+    pub indicators: f64,
+    /// Licence part, 0 or 0.1.
+    pub license: f64,
+    /// Recency part, [0, 0.1].
+    pub recency: f64,
+    /// The indicators found (plus `card_metadata`).
+    pub indicators_matched: Vec<String>,
 }

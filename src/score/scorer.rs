@@ -1,6 +1,6 @@
 //! The bridge from a stored [`DatasetRecord`] to its relevance and quality [`Scores`].
 
-use super::{quality, relevance, Lexicon, QualityInput, RelevanceInput};
+use super::{quality, relevance, Lexicon, QualityInput, Relevance, RelevanceInput};
 use crate::model::DatasetRecord;
 use crate::store::Scores;
 
@@ -21,21 +21,39 @@ impl Scorer {
         &self.lexicon
     }
 
-    /// Relevance and quality of one record, with their JSON details.
-    pub fn score(&self, record: &DatasetRecord) -> Scores {
+    /// Therapy relevance of one record (tags include the card's free tags; task categories
+    /// include the `task_ids:` tags).
+    pub fn relevance(&self, record: &DatasetRecord) -> Relevance {
         let mut tags = record.tags.clone();
-        tags.extend(record.card_tags.iter().cloned());
-        let rel = relevance(
+        for tag in &record.card_tags {
+            if !tags.contains(tag) {
+                tags.push(tag.clone());
+            }
+        }
+        let mut task_categories = record.task_categories.clone();
+        task_categories.extend(
+            record
+                .tags
+                .iter()
+                .filter_map(|t| t.strip_prefix("task_ids:"))
+                .map(str::to_string),
+        );
+        relevance(
             &self.lexicon,
             &RelevanceInput {
                 id: &record.id,
                 pretty_name: record.pretty_name.as_deref(),
                 tags: &tags,
-                task_categories: &record.task_categories,
+                task_categories: &task_categories,
                 description: record.description.as_deref(),
                 card_text: None,
             },
-        );
+        )
+    }
+
+    /// Relevance and quality of one record, with their JSON details.
+    pub fn score(&self, record: &DatasetRecord) -> Scores {
+        let rel = self.relevance(record);
         let last_modified = record
             .last_modified
             .as_deref()

@@ -10,7 +10,7 @@ mod turns;
 
 pub use datasets::CatalogCounts;
 pub use datasets::{Scores, StoredDataset, UpsertOutcome};
-pub use runs::{PageCounts, QueryProgress, RunRecord, RunStatus};
+pub use runs::{QueryProgress, RunRecord, RunStatus};
 pub use turns::{status as turn_status, TurnRecord};
 
 use rusqlite::{Connection, OpenFlags};

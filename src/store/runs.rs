@@ -86,19 +86,6 @@ pub struct QueryProgress {
     pub items: i64,
 }
 
-/// What one committed page did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct PageCounts {
-    /// New datasets.
-    pub new: u64,
-    /// Changed datasets.
-    pub changed: u64,
-    /// Changed datasets whose sha moved.
-    pub sha_changed: u64,
-    /// Untouched datasets.
-    pub unchanged: u64,
-}
-
 impl Store {
     /// Starts a run with `plan` as its pending queries.
     pub fn start_run(&mut self, mode: &str, plan: &[String]) -> Result<i64> {
@@ -202,7 +189,7 @@ impl Store {
         Ok(rows)
     }
 
-    /// Commits one listing page atomically: the upserts, which query found them, the ids seen by an
+    /// Commits one listing page atomically (outcomes are in `items` order): the upserts, which query found them, the ids seen by an
     /// `--all` run, and the query's progress (`next_url = None` marks the query done).
     pub fn commit_page(
         &mut self,
@@ -211,18 +198,11 @@ impl Store {
         items: &[(DatasetRecord, Scores)],
         next_url: Option<&str>,
         record_seen: bool,
-    ) -> Result<PageCounts> {
+    ) -> Result<Vec<UpsertOutcome>> {
         let tx = self.conn.transaction()?;
-        let mut counts = PageCounts::default();
+        let mut outcomes = Vec::with_capacity(items.len());
         for (record, scores) in items {
-            match upsert_in(&tx, record, scores)? {
-                UpsertOutcome::New => counts.new += 1,
-                UpsertOutcome::Changed { sha_changed } => {
-                    counts.changed += 1;
-                    counts.sha_changed += u64::from(sha_changed);
-                }
-                UpsertOutcome::Unchanged => counts.unchanged += 1,
-            }
+            outcomes.push(upsert_in(&tx, record, scores)?);
             tx.prepare_cached(
                 "INSERT OR IGNORE INTO dataset_queries (dataset_id, query_key, first_run) VALUES (?1, ?2, ?3)",
             )?
@@ -241,7 +221,7 @@ impl Store {
             rusqlite::params![run_id, query_key, next_url, items.len() as i64],
         )?;
         tx.commit()?;
-        Ok(counts)
+        Ok(outcomes)
     }
 
     /// Ends a run with its status, counters and error.

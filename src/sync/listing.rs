@@ -96,7 +96,7 @@ pub async fn crawl_query(
                 Err(_) => counters.malformed_items += 1,
             }
         }
-        let counts = ctx.store.commit_page(
+        let outcomes = ctx.store.commit_page(
             run_id,
             &key,
             &batch,
@@ -105,10 +105,11 @@ pub async fn crawl_query(
         )?;
         pages += 1;
         counters.pages += 1;
-        for (record, _) in &batch {
-            ctx.seen.insert(record.id.clone());
+        for ((record, _), outcome) in batch.iter().zip(outcomes) {
+            if ctx.seen.insert(record.id.clone()) {
+                counters.count_first_sighting(outcome);
+            }
         }
-        counters.add_page(&counts);
         match next {
             Some(next) => url = next,
             None => {

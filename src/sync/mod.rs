@@ -14,7 +14,7 @@ pub use progress::Progress;
 
 use crate::hub::{Hub, HubError, ListingQuery};
 use crate::score::Scorer;
-use crate::store::{PageCounts, RunStatus, Store};
+use crate::store::{RunStatus, Store, UpsertOutcome};
 use serde::Serialize;
 use std::collections::HashSet;
 use std::sync::atomic::Ordering;
@@ -77,7 +77,7 @@ pub struct Counters {
     pub new: u64,
     /// Changed datasets.
     pub changed: u64,
-    /// Unchanged datasets (counted once per query that saw them).
+    /// Unchanged datasets.
     pub unchanged: u64,
     /// Datasets marked gone after a complete `--all`.
     pub gone: u64,
@@ -108,10 +108,13 @@ pub struct Counters {
 }
 
 impl Counters {
-    fn add_page(&mut self, counts: &PageCounts) {
-        self.new += counts.new;
-        self.changed += counts.changed;
-        self.unchanged += counts.unchanged;
+    /// Counts a dataset's outcome the first time this sync sees it.
+    fn count_first_sighting(&mut self, outcome: UpsertOutcome) {
+        match outcome {
+            UpsertOutcome::New => self.new += 1,
+            UpsertOutcome::Changed { .. } => self.changed += 1,
+            UpsertOutcome::Unchanged => self.unchanged += 1,
+        }
     }
 }
 

@@ -1,0 +1,233 @@
+//! Measuring relevance on labelled records (`eval-dev/relevance.jsonl` format): record parsing
+//! and the metrics (precision, recall, F1, accuracy, best threshold, ROC AUC). Used by the
+//! `eval_relevance` example and the regression test; pure functions, no I/O.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::RelevanceInput;
+
+/// A record's label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Label {
+    /// Counseling / psychotherapy / mental-health support conversation data.
+    Therapy,
+    /// Mental-health adjacent, not counseling conversation.
+    Borderline,
+    /// Unrelated, including hard negatives sharing vocabulary.
+    NotTherapy,
+}
+
+impl Label {
+    /// The label as written in the file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Label::Therapy => "therapy",
+            Label::Borderline => "borderline",
+            Label::NotTherapy => "not_therapy",
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct RawRecord {
+    id: String,
+    label: Label,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    card_data: Option<Value>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    downloads: Option<i64>,
+    #[serde(default)]
+    likes: Option<i64>,
+    #[serde(default)]
+    last_modified: Option<String>,
+}
+
+/// One labelled dataset, with the fields the scorer reads.
+#[derive(Debug, Clone)]
+pub struct EvalRecord {
+    /// Repo id.
+    pub id: String,
+    /// Gold label.
+    pub label: Label,
+    /// Hub tags plus the card's free `tags` (deduplicated).
+    pub tags: Vec<String>,
+    /// Card `pretty_name`.
+    pub pretty_name: Option<String>,
+    /// Card `task_categories` and `task_ids`.
+    pub task_categories: Vec<String>,
+    /// Card prose.
+    pub description: Option<String>,
+    /// The record as a Hub `/api/datasets` item (`id`, `tags`, `cardData`, `description`,
+    /// `downloads`, `likes`, `lastModified`), to score it through the catalog's real path.
+    pub listing_item: Value,
+}
+
+impl EvalRecord {
+    /// Parses one JSONL line.
+    pub fn from_json_line(line: &str) -> Result<Self, serde_json::Error> {
+        let raw: RawRecord = serde_json::from_str(line)?;
+        let card = raw.card_data.as_ref();
+        let mut tags = raw.tags;
+        for tag in strings(card.and_then(|c| c.get("tags"))) {
+            if !tags.contains(&tag) {
+                tags.push(tag);
+            }
+        }
+        let mut listing_item = serde_json::json!({
+            "id": raw.id,
+            "tags": tags,
+            "description": raw.description,
+            "downloads": raw.downloads,
+            "likes": raw.likes,
+            "lastModified": raw.last_modified.as_deref().map(|d| format!("{d}T00:00:00.000Z")),
+        });
+        if let Some(card) = &raw.card_data {
+            listing_item["cardData"] = card.clone();
+        }
+        let mut task_categories = strings(card.and_then(|c| c.get("task_categories")));
+        task_categories.extend(strings(card.and_then(|c| c.get("task_ids"))));
+        Ok(EvalRecord {
+            id: raw.id,
+            label: raw.label,
+            tags,
+            pretty_name: card
+                .and_then(|c| c.get("pretty_name"))
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            task_categories,
+            description: raw.description,
+            listing_item,
+        })
+    }
+
+    /// Parses a whole JSONL text (blank lines skipped); errors name the line.
+    pub fn parse_jsonl(text: &str) -> Result<Vec<Self>, String> {
+        text.lines()
+            .enumerate()
+            .filter(|(_, line)| !line.trim().is_empty())
+            .map(|(n, line)| Self::from_json_line(line).map_err(|e| format!("line {}: {e}", n + 1)))
+            .collect()
+    }
+
+    /// The scorer's view of this record.
+    pub fn relevance_input(&self) -> RelevanceInput<'_> {
+        RelevanceInput {
+            id: &self.id,
+            pretty_name: self.pretty_name.as_deref(),
+            tags: &self.tags,
+            task_categories: &self.task_categories,
+            description: self.description.as_deref(),
+            card_text: None,
+        }
+    }
+}
+
+/// A string or a list of strings.
+fn strings(value: Option<&Value>) -> Vec<String> {
+    match value {
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Binary classification figures at one threshold (`score >= threshold` predicts positive).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Metrics {
+    /// The threshold.
+    pub threshold: f64,
+    /// True positives.
+    pub tp: usize,
+    /// False positives.
+    pub fp: usize,
+    /// False negatives.
+    pub false_negatives: usize,
+    /// True negatives.
+    pub tn: usize,
+    /// tp / (tp + fp), 0 when nothing is predicted positive.
+    pub precision: f64,
+    /// tp / (tp + fn).
+    pub recall: f64,
+    /// Harmonic mean of precision and recall.
+    pub f1: f64,
+    /// (tp + tn) / all.
+    pub accuracy: f64,
+}
+
+/// Metrics of `(score, is_positive)` pairs at `threshold`.
+pub fn metrics_at(scored: &[(f64, bool)], threshold: f64) -> Metrics {
+    let (mut tp, mut fp, mut fneg, mut tn) = (0, 0, 0, 0);
+    for &(score, positive) in scored {
+        match (score >= threshold, positive) {
+            (true, true) => tp += 1,
+            (true, false) => fp += 1,
+            (false, true) => fneg += 1,
+            (false, false) => tn += 1,
+        }
+    }
+    let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+    let precision = ratio(tp, tp + fp);
+    let recall = ratio(tp, tp + fneg);
+    let f1 = if precision + recall == 0.0 {
+        0.0
+    } else {
+        2.0 * precision * recall / (precision + recall)
+    };
+    Metrics {
+        threshold,
+        tp,
+        fp,
+        false_negatives: fneg,
+        tn,
+        precision,
+        recall,
+        f1,
+        accuracy: ratio(tp + tn, scored.len()),
+    }
+}
+
+/// The threshold (among the observed scores) with the highest F1; ties go to the higher threshold.
+pub fn best_threshold(scored: &[(f64, bool)]) -> Metrics {
+    let mut candidates: Vec<f64> = scored.iter().map(|&(score, _)| score).collect();
+    candidates.sort_by(f64::total_cmp);
+    candidates.dedup();
+    candidates
+        .into_iter()
+        .map(|t| metrics_at(scored, t))
+        .fold(None, |best: Option<Metrics>, m| match best {
+            Some(b) if b.f1 > m.f1 => Some(b),
+            _ => Some(m),
+        })
+        .unwrap_or_else(|| metrics_at(scored, 0.5))
+}
+
+/// Area under the ROC curve (probability a random positive outscores a random negative; ties ½).
+/// 0.5 when either class is empty.
+pub fn roc_auc(scored: &[(f64, bool)]) -> f64 {
+    let positives: Vec<f64> = scored.iter().filter(|s| s.1).map(|s| s.0).collect();
+    let negatives: Vec<f64> = scored.iter().filter(|s| !s.1).map(|s| s.0).collect();
+    if positives.is_empty() || negatives.is_empty() {
+        return 0.5;
+    }
+    let mut wins = 0.0;
+    for p in &positives {
+        for n in &negatives {
+            wins += match p.total_cmp(n) {
+                std::cmp::Ordering::Greater => 1.0,
+                std::cmp::Ordering::Equal => 0.5,
+                std::cmp::Ordering::Less => 0.0,
+            };
+        }
+    }
+    wins / (positives.len() * negatives.len()) as f64
+}

@@ -1,0 +1,435 @@
+//! Therapy relevance: token matching of the lexicon over a dataset's fields, then scoring.
+//!
+//! **Matching.** Each field is tokenised ([`super::tokenize`]) and lexicon terms are looked up
+//! by their first token (exact, or by stem). Within one field:
+//! - a negative term that `suppresses` cancels every positive match overlapping it
+//!   (`gene therapy` cancels `therapy`; `ACT policy` cancels `ACT`);
+//! - among matches of the same kind the longest wins (`cognitive behavioral therapy` is one
+//!   CBT match, not also `therapy`);
+//! - terms marked `case = "upper"` (ACT, MI) match only upper-case tokens.
+//!
+//! In the repo id only, a token of six characters or more that matched nothing is tried as a
+//! compound: the longest lexicon term (five characters or more, from `compound` groups or
+//! negatives) that starts it and the longest that ends it, each leaving at least two characters
+//! (only the longer when they overlap), count with weight × `compound_factor`
+//! (`therapydataset`, `autotherapy`, `mentalchat`, `therapy` + `conversation` in
+//! `therapyconversations`). Hub uploads often glue words together in names and have empty cards,
+//! so the id must be read this way; prose never is.
+//!
+//! **Scoring.** Every distinct term counts once per field (repetition adds nothing). A term's
+//! strength is its best field weight plus `extra_field_bonus` per further field (at most three),
+//! times its weight. Strengths are summed per kind (a category `cap` limits its share):
+//! `S` domain, `C` conversational, `X` non-conversational, `N` negative. Then
+//!
+//! ```text
+//! domain   = 1 - exp(-S / domain_scale)
+//! c, x     = 1 - exp(-C / format_scale), 1 - exp(-X / format_scale)
+//! format   = clamp(unknown_format + conversational_bonus·c - non_conversational_penalty·x, 0.05, 1)
+//! negative = 1 / (1 + N)
+//! score    = domain · format · negative
+//! ```
+//! so dialogue without therapy words scores 0, therapy words on classification or exam data
+//! score below the same words on conversation data, and saturation keeps any one signal from
+//! dominating.
+
+use super::lexicon::{Kind, Lexicon, Pattern, PatternToken, STEM_KEY_CHARS};
+use super::tokenize::{tokenize_into, Token};
+use super::{MatchedTerm, Relevance, RelevanceComponents, RelevanceInput};
+
+/// Id tokens at least this long are tried as compounds (`therapydataset`).
+const COMPOUND_MIN_TOKEN_CHARS: usize = 6;
+
+/// Where a match was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Field {
+    Name,
+    Owner,
+    PrettyName,
+    Tags,
+    TaskCategories,
+    Description,
+    CardText,
+}
+
+impl Field {
+    fn label(self) -> &'static str {
+        match self {
+            Field::Name => "id",
+            Field::Owner => "owner",
+            Field::PrettyName => "pretty_name",
+            Field::Tags => "tags",
+            Field::TaskCategories => "task_categories",
+            Field::Description => "description",
+            Field::CardText => "card_text",
+        }
+    }
+
+    fn weight(self, lex: &Lexicon) -> f64 {
+        let w = &lex.fields;
+        match self {
+            Field::Name => w.name,
+            Field::Owner => w.owner,
+            Field::PrettyName => w.pretty_name,
+            Field::Tags => w.tags,
+            Field::TaskCategories => w.task_categories,
+            Field::Description => w.description,
+            Field::CardText => w.card_text,
+        }
+    }
+}
+
+/// Which part of a token a match covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// Whole tokens (every ordinary match).
+    Whole,
+    /// The start of a glued id token (`therapy` in `therapyconversations`).
+    Prefix,
+    /// The end of a glued id token (`conversation` in `therapyconversations`).
+    Suffix,
+}
+
+/// A match inside one field's token list.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    pattern: usize,
+    start: usize,
+    end: usize,
+    part: Part,
+}
+
+impl Span {
+    fn overlaps(&self, other: &Span) -> bool {
+        let different_parts =
+            self.part != Part::Whole && other.part != Part::Whole && self.part != other.part;
+        !different_parts && self.start < other.end && other.start < self.end
+    }
+}
+
+/// A surviving match: which term, in which field, with what field weight.
+#[derive(Debug, Clone, Copy)]
+struct Hit {
+    pattern: usize,
+    field: Field,
+    field_weight: f64,
+    compound: bool,
+}
+
+/// Scores one dataset (see the module docs).
+pub fn relevance(lex: &Lexicon, input: &RelevanceInput) -> Relevance {
+    let mut scanner = Scanner {
+        lex,
+        tokens: Vec::new(),
+        spans: Vec::new(),
+        hits: Vec::new(),
+    };
+    let (owner, name) = input.id.split_once('/').unwrap_or(("", input.id));
+    scanner.scan(name, Field::Name, true);
+    scanner.scan(owner, Field::Owner, true);
+    if let Some(pretty) = input.pretty_name {
+        scanner.scan(pretty, Field::PrettyName, false);
+    }
+    for tag in input.tags {
+        match tag.split_once(':') {
+            None => scanner.scan(tag, Field::Tags, false),
+            Some((key, value)) if lex.tag_rules.task_keys.iter().any(|k| k == key) => {
+                scanner.scan(value, Field::TaskCategories, false)
+            }
+            Some((key, value)) if lex.tag_rules.free_keys.iter().any(|k| k == key) => {
+                scanner.scan(value, Field::Tags, false)
+            }
+            Some(_) => {}
+        }
+    }
+    for task in input.task_categories {
+        scanner.scan(task, Field::TaskCategories, false);
+    }
+    if let Some(description) = input.description {
+        scanner.scan(description, Field::Description, false);
+    }
+    if let Some(card) = input.card_text {
+        scanner.scan(
+            truncate_chars(card, lex.scoring.card_text_max_chars),
+            Field::CardText,
+            false,
+        );
+    }
+    score(lex, scanner.hits)
+}
+
+fn truncate_chars(text: &str, max_chars: usize) -> &str {
+    match text.char_indices().nth(max_chars) {
+        Some((cut, _)) => &text[..cut],
+        None => text,
+    }
+}
+
+struct Scanner<'l> {
+    lex: &'l Lexicon,
+    tokens: Vec<Token>,
+    spans: Vec<Span>,
+    hits: Vec<Hit>,
+}
+
+impl Scanner<'_> {
+    fn scan(&mut self, text: &str, field: Field, compound: bool) {
+        self.tokens.clear();
+        self.spans.clear();
+        tokenize_into(text, &mut self.tokens);
+        for start in 0..self.tokens.len() {
+            let before = self.spans.len();
+            self.match_at(start);
+            let token = &self.tokens[start].text;
+            if compound
+                && self.spans.len() == before
+                && token.chars().count() >= COMPOUND_MIN_TOKEN_CHARS
+            {
+                for (part, pattern) in self.compound_matches(token) {
+                    self.spans.push(Span {
+                        pattern,
+                        start,
+                        end: start + 1,
+                        part,
+                    });
+                }
+            }
+        }
+        self.resolve_overlaps();
+        let field_weight = field.weight(self.lex);
+        for span in &self.spans {
+            self.hits.push(Hit {
+                pattern: span.pattern,
+                field,
+                field_weight,
+                compound: span.part != Part::Whole,
+            });
+        }
+    }
+
+    fn match_at(&mut self, start: usize) {
+        let lex = self.lex;
+        let first = &self.tokens[start].text;
+        let exact = lex.by_first_token.get(first.as_str());
+        // The stem index is keyed by the first STEM_KEY_CHARS characters.
+        let stemmed = match first.char_indices().nth(STEM_KEY_CHARS) {
+            Some((cut, _)) => lex.by_first_stem.get(&first[..cut]),
+            None if first.chars().count() == STEM_KEY_CHARS => {
+                lex.by_first_stem.get(first.as_str())
+            }
+            None => None,
+        };
+        for &index in exact
+            .into_iter()
+            .flatten()
+            .chain(stemmed.into_iter().flatten())
+        {
+            let pattern = &lex.patterns[index];
+            if self.pattern_matches(pattern, start) {
+                self.spans.push(Span {
+                    pattern: index,
+                    start,
+                    end: start + pattern.tokens.len(),
+                    part: Part::Whole,
+                });
+            }
+        }
+    }
+
+    fn pattern_matches(&self, pattern: &Pattern, start: usize) -> bool {
+        let Some(window) = self.tokens.get(start..start + pattern.tokens.len()) else {
+            return false;
+        };
+        window.iter().zip(&pattern.tokens).all(|(token, expected)| {
+            expected.matches(&token.text) && (!pattern.upper_only || token.upper)
+        })
+    }
+
+    /// The longest compound-eligible term that starts `token` and the longest that ends it
+    /// (negatives win ties; each leaves at least two characters). When the two would overlap,
+    /// only the longer is kept.
+    fn compound_matches(&self, token: &str) -> Vec<(Part, usize)> {
+        let lex = self.lex;
+        // (length, pattern, negative) of the best prefix and suffix so far
+        let mut best: [Option<(usize, usize, bool)>; 2] = [None, None];
+        for &index in &lex.compound {
+            let pattern = &lex.patterns[index];
+            let Some(PatternToken::Exact(term)) = pattern.tokens.first() else {
+                continue;
+            };
+            if token.len() < term.len() + 2 {
+                continue;
+            }
+            let negative = pattern.kind(lex) == Kind::Negative;
+            let found = [
+                token.starts_with(term.as_str()),
+                token.ends_with(term.as_str()),
+            ];
+            for (slot, hit) in best.iter_mut().zip(found) {
+                let better = match *slot {
+                    None => true,
+                    Some((len, _, neg)) => {
+                        term.len() > len || (term.len() == len && negative && !neg)
+                    }
+                };
+                if hit && better {
+                    *slot = Some((term.len(), index, negative));
+                }
+            }
+        }
+        match best {
+            [Some(prefix), Some(suffix)] if prefix.0 + suffix.0 > token.len() => {
+                let (part, keep) = if suffix.0 > prefix.0 {
+                    (Part::Suffix, suffix)
+                } else {
+                    (Part::Prefix, prefix)
+                };
+                vec![(part, keep.1)]
+            }
+            [prefix, suffix] => prefix
+                .map(|p| (Part::Prefix, p.1))
+                .into_iter()
+                .chain(suffix.map(|s| (Part::Suffix, s.1)))
+                .collect(),
+        }
+    }
+
+    /// Applies suppression by negatives and longest-match-wins within a kind.
+    fn resolve_overlaps(&mut self) {
+        let lex = self.lex;
+        let spans = &self.spans;
+        let keep: Vec<bool> = spans
+            .iter()
+            .map(|span| {
+                let pattern = &lex.patterns[span.pattern];
+                let kind = pattern.kind(lex);
+                !spans.iter().any(|other| {
+                    let other_pattern = &lex.patterns[other.pattern];
+                    let other_kind = other_pattern.kind(lex);
+                    if kind != Kind::Negative && other_pattern.suppresses && span.overlaps(other) {
+                        return true;
+                    }
+                    if other_kind != kind || other.pattern == span.pattern {
+                        return false;
+                    }
+                    let contains =
+                        span.overlaps(other) && other.start <= span.start && span.end <= other.end;
+                    let longer = other.end - other.start > span.end - span.start;
+                    let same_span = other.start == span.start && other.end == span.end;
+                    contains
+                        && (longer
+                            || (same_span
+                                && (other_pattern.weight > pattern.weight
+                                    || (other_pattern.weight == pattern.weight
+                                        && other.pattern < span.pattern))))
+                })
+            })
+            .collect();
+        let mut index = 0;
+        self.spans.retain(|_| {
+            index += 1;
+            keep[index - 1]
+        });
+    }
+}
+
+/// Turns hits into the score and its explanation.
+fn score(lex: &Lexicon, mut hits: Vec<Hit>) -> Relevance {
+    let params = &lex.scoring;
+    let effective = |hit: &Hit| {
+        hit.field_weight
+            * if hit.compound {
+                params.compound_factor
+            } else {
+                1.0
+            }
+    };
+    // One hit per (term, field), the strongest.
+    hits.sort_by(|a, b| {
+        (a.pattern, a.field)
+            .cmp(&(b.pattern, b.field))
+            .then(effective(b).total_cmp(&effective(a)))
+    });
+    hits.dedup_by(|later, earlier| {
+        later.pattern == earlier.pattern && later.field == earlier.field
+    });
+
+    let mut per_category = vec![0.0_f64; lex.categories.len()];
+    let mut matched = Vec::new();
+    let mut negatives = Vec::new();
+    let mut modalities: Vec<String> = Vec::new();
+    for group in hits.chunk_by(|a, b| a.pattern == b.pattern) {
+        let pattern = &lex.patterns[group[0].pattern];
+        let mut weights: Vec<f64> = group.iter().map(effective).collect();
+        weights.sort_by(|a, b| b.total_cmp(a));
+        let extra = weights.len().saturating_sub(1).min(3) as f64;
+        per_category[pattern.category] +=
+            pattern.weight * (weights[0] + params.extra_field_bonus * extra);
+
+        let category = &lex.categories[pattern.category];
+        for hit in group {
+            let term = MatchedTerm {
+                term: pattern.term.clone(),
+                category: category.name.clone(),
+                field: hit.field.label().to_string(),
+                weight: round4(pattern.weight * effective(hit)),
+                compound: hit.compound,
+            };
+            match category.kind {
+                Kind::Domain | Kind::Conversational => matched.push(term),
+                Kind::NonConversational | Kind::Negative => negatives.push(term),
+            }
+        }
+        if let (Kind::Domain, Some(modality)) = (category.kind, &pattern.modality) {
+            if !modalities.contains(modality) {
+                modalities.push(modality.clone());
+            }
+        }
+    }
+
+    let (mut s, mut c, mut x, mut n) = (0.0, 0.0, 0.0, 0.0);
+    for (category, &sum) in lex.categories.iter().zip(&per_category) {
+        let sum = category.cap.map_or(sum, |cap| sum.min(cap));
+        match category.kind {
+            Kind::Domain => s += sum,
+            Kind::Conversational => c += sum,
+            Kind::NonConversational => x += sum,
+            Kind::Negative => n += sum,
+        }
+    }
+    let domain = 1.0 - (-s / params.domain_scale).exp();
+    let conversational = 1.0 - (-c / params.format_scale).exp();
+    let non_conversational = 1.0 - (-x / params.format_scale).exp();
+    let format_factor = (params.unknown_format + params.conversational_bonus * conversational
+        - params.non_conversational_penalty * non_conversational)
+        .clamp(0.05, 1.0);
+    let negative_factor = 1.0 / (1.0 + n);
+    let score = (domain * format_factor * negative_factor).clamp(0.0, 1.0);
+
+    let by_weight = |a: &MatchedTerm, b: &MatchedTerm| {
+        b.weight
+            .total_cmp(&a.weight)
+            .then_with(|| a.term.cmp(&b.term))
+    };
+    matched.sort_by(by_weight);
+    negatives.sort_by(by_weight);
+    modalities.sort();
+    Relevance {
+        score: round4(score),
+        matched,
+        modalities,
+        negatives,
+        conversational: conversational >= 0.5 && conversational > non_conversational,
+        components: RelevanceComponents {
+            domain: round4(domain),
+            conversational: round4(conversational),
+            non_conversational: round4(non_conversational),
+            format_factor: round4(format_factor),
+            negative_factor: round4(negative_factor),
+        },
+    }
+}
+
+/// Rounds to four decimals so stored JSON stays stable and readable.
+pub(crate) fn round4(value: f64) -> f64 {
+    (value * 10_000.0).round() / 10_000.0
+}

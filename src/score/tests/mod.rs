@@ -1,0 +1,59 @@
+//! Unit tests of the scorer: lexicon loading, relevance, quality, the baseline, the metrics,
+//! and a regression test on the real-data development set.
+
+mod dev_set;
+mod lexicon_loading;
+mod metrics;
+mod quality_scoring;
+mod relevance_scoring;
+
+use super::{relevance, Lexicon, Relevance, RelevanceInput};
+
+/// The built-in lexicon (compiled once per test; cheap).
+fn lex() -> Lexicon {
+    Lexicon::builtin().expect("built-in lexicon compiles")
+}
+
+/// Scores a record with only an id and a description.
+fn score_text(id: &str, description: &str) -> Relevance {
+    relevance(
+        &lex(),
+        &RelevanceInput {
+            id,
+            pretty_name: None,
+            tags: &[],
+            task_categories: &[],
+            description: Some(description),
+            card_text: None,
+        },
+    )
+}
+
+/// Scores a record with an id and tags only.
+fn score_tags(id: &str, tags: &[&str]) -> Relevance {
+    let tags: Vec<String> = tags.iter().map(|t| t.to_string()).collect();
+    relevance(
+        &lex(),
+        &RelevanceInput {
+            id,
+            pretty_name: None,
+            tags: &tags,
+            task_categories: &[],
+            description: None,
+            card_text: None,
+        },
+    )
+}
+
+/// True when `term` was matched (positive evidence) in `field`.
+fn matched(result: &Relevance, term: &str, field: &str) -> bool {
+    result
+        .matched
+        .iter()
+        .any(|m| m.term == term && m.field == field)
+}
+
+/// True when `term` was found as negative / non-conversation evidence.
+fn negative(result: &Relevance, term: &str) -> bool {
+    result.negatives.iter().any(|m| m.term == term)
+}

@@ -1,0 +1,345 @@
+use super::{lex, matched, negative, score_tags, score_text};
+use crate::score::{relevance, Relevance, RelevanceInput, DEFAULT_THRESHOLD};
+
+const COUNSELING: &str = "Multi-turn counseling conversations between a licensed therapist and clients \
+    dealing with anxiety, depression and grief, annotated with CBT and motivational interviewing techniques.";
+
+#[test]
+fn a_counseling_conversation_scores_high_with_modalities() {
+    let result = score_text("someone/sessions", COUNSELING);
+    assert!(result.score > 0.8, "{result:?}");
+    assert!(result.conversational);
+    assert_eq!(result.modalities, ["cbt", "mi"]);
+    assert!(matched(&result, "therapist", "description"));
+    assert!(matched(&result, "multi turn", "description"));
+}
+
+#[test]
+fn no_substring_matches() {
+    // "act" inside "interaction", "mi" inside "mining", "ocd" nowhere, "therapy" not in "therapyless" prose
+    let result = score_text(
+        "someone/logs",
+        "Interaction logs for data mining of transactions and reactions.",
+    );
+    assert_eq!(result.score, 0.0);
+    assert!(
+        result.matched.is_empty() && result.modalities.is_empty(),
+        "{result:?}"
+    );
+}
+
+#[test]
+fn act_and_mi_count_only_as_upper_case_tokens() {
+    let lower = score_text("someone/x", "We act on counseling data; mi casa.");
+    assert!(lower.modalities.is_empty(), "{lower:?}");
+    let upper = score_text("someone/x", "Counseling dialogues using ACT and MI.");
+    assert_eq!(upper.modalities, ["act", "mi"]);
+    let spelled = score_text("someone/x", "acceptance and commitment therapy sessions");
+    assert_eq!(spelled.modalities, ["act"]);
+    assert!(
+        !matched(&spelled, "therapy", "description"),
+        "the modality phrase must absorb 'therapy'"
+    );
+}
+
+#[test]
+fn robotics_act_policy_is_not_therapy() {
+    let result = score_tags(
+        "someone/act_so100_test",
+        &["task_categories:robotics", "LeRobot"],
+    );
+    assert_eq!(result.score, 0.0);
+    let upper = score_text(
+        "someone/robot-episodes",
+        "Episodes recorded to train an ACT policy with LeRobot.",
+    );
+    assert!(
+        upper.modalities.is_empty() && upper.score == 0.0,
+        "{upper:?}"
+    );
+}
+
+#[test]
+fn somatic_therapies_cancel_therapy() {
+    for (id, text) in [
+        (
+            "someone/aav-capsids",
+            "Capsid fitness data for gene therapy vector design.",
+        ),
+        (
+            "someone/rehab",
+            "Physical therapy exercises recorded with motion capture.",
+        ),
+        (
+            "someone/stutter",
+            "Speech therapy recordings of children who stutter.",
+        ),
+        (
+            "someone/ct",
+            "Radiation therapy planning scans; chemotherapy and immunotherapy outcomes.",
+        ),
+        (
+            "someone/resp",
+            "Respiratory therapy and occupational therapy notes.",
+        ),
+    ] {
+        let result = score_text(id, text);
+        assert!(result.score < 0.05, "{id}: {result:?}");
+        assert!(
+            !result.matched.iter().any(|m| m.term == "therapy"),
+            "{id}: therapy survived"
+        );
+        assert!(!result.negatives.is_empty());
+    }
+    let glued = score_text("someone/radiotherapyplanning", "");
+    assert!(negative(&glued, "radiotherapy") && glued.score == 0.0);
+}
+
+#[test]
+fn customer_support_and_recommendation_sessions_are_not_therapy() {
+    let support = score_text(
+        "someone/support-conversations",
+        "Multi-turn customer support conversations with empathetic agents.",
+    );
+    assert!(support.score < 0.2, "{support:?}");
+    assert!(negative(&support, "customer support"));
+    let sessions = score_text(
+        "someone/sessions",
+        "Session-based recommendation: user sessions of clicks.",
+    );
+    assert_eq!(sessions.score, 0.0);
+    assert!(negative(&sessions, "session based"));
+    let meeting = score_text("someone/ami", "Meeting transcripts from recorded sessions.");
+    assert_eq!(meeting.score, 0.0);
+}
+
+#[test]
+fn medical_dialogue_and_drug_reviews_stay_low() {
+    let medical = score_text(
+        "someone/meddialog",
+        "Conversations between doctors and patients from online consultations.",
+    );
+    assert!(medical.score < 0.05, "{medical:?}");
+    let reviews = score_text(
+        "someone/drug-reviews",
+        "Patient drug reviews with conditions such as depression and anxiety.",
+    );
+    assert!(reviews.score < DEFAULT_THRESHOLD, "{reviews:?}");
+}
+
+#[test]
+fn dialogue_alone_is_not_therapy() {
+    let result = score_tags(
+        "someone/persona-chat",
+        &["task_categories:conversational", "dialogue", "multi-turn"],
+    );
+    assert!(result.conversational);
+    assert_eq!(result.score, 0.0);
+}
+
+#[test]
+fn therapy_words_score_lower_on_non_conversational_data() {
+    let tags_conv = [
+        "mental-health",
+        "depression",
+        "task_categories:conversational",
+    ];
+    let tags_cls = [
+        "mental-health",
+        "depression",
+        "task_categories:text-classification",
+    ];
+    let conversation = score_tags("someone/mental-health-data", &tags_conv);
+    let classification = score_tags("someone/mental-health-data", &tags_cls);
+    let unknown = score_tags("someone/mental-health-data", &tags_conv[..2]);
+    assert!(
+        conversation.score > unknown.score && unknown.score > classification.score,
+        "{conversation:?} {unknown:?} {classification:?}"
+    );
+    assert!(classification.score < DEFAULT_THRESHOLD && conversation.score >= DEFAULT_THRESHOLD);
+    assert!(!classification.conversational);
+    let exam = score_tags(
+        "someone/counseling-exam",
+        &["task_categories:multiple-choice"],
+    );
+    assert!(exam.score < DEFAULT_THRESHOLD, "{exam:?}");
+}
+
+#[test]
+fn repetition_saturates() {
+    let spam = "therapy ".repeat(50);
+    let repeated = score_text("someone/data", &spam);
+    let real = score_text("someone/data", COUNSELING);
+    assert!(
+        real.score > repeated.score,
+        "{} vs {}",
+        real.score,
+        repeated.score
+    );
+    assert_eq!(
+        repeated.matched.len(),
+        1,
+        "one term in one field is one match"
+    );
+    assert_eq!(repeated.score, score_text("someone/data", "therapy").score);
+}
+
+#[test]
+fn multilingual_terms_match() {
+    for (language, text, term) in [
+        ("zh", "心理咨询多轮对话数据集", "心理咨询"),
+        ("ja", "カウンセリングの対話データ", "カウンセリング"),
+        ("ko", "심리상담 대화 데이터입니다", "심리상담"),
+        ("ru", "Диалоги психотерапевта и клиента", "психотерап*"),
+        (
+            "es",
+            "Conversaciones terapéuticas sobre salud mental",
+            "salud mental",
+        ),
+        (
+            "de",
+            "Psychotherapie-Gespräche zwischen Therapeutin und Klientin",
+            "psychotherapie",
+        ),
+        (
+            "fr",
+            "Dialogues de soutien psychologique avec un thérapeute",
+            "soutien psychologique",
+        ),
+        (
+            "pt",
+            "Conversas de apoio emocional e saúde mental",
+            "saude mental",
+        ),
+    ] {
+        let result = score_text("someone/data", text);
+        assert!(result.score >= DEFAULT_THRESHOLD, "{language}: {result:?}");
+        assert!(
+            matched(&result, term, "description"),
+            "{language}: {term} not matched in {result:?}"
+        );
+    }
+    let gene_es = score_text("someone/data", "Ensayos de terapia génica y radioterapia");
+    assert_eq!(gene_es.score, 0.0, "{gene_es:?}");
+}
+
+#[test]
+fn glued_id_tokens_match_only_in_the_id() {
+    let glued = score_text("someone/Therapydataset_formatted", "");
+    let hit = glued
+        .matched
+        .iter()
+        .find(|m| m.term == "therapy")
+        .expect("compound match");
+    assert!(hit.compound && hit.field == "id");
+    assert!(glued.score >= DEFAULT_THRESHOLD, "{glued:?}");
+    let both = score_text("someone/therapyconversations", "");
+    assert!(
+        matched(&both, "therapy", "id") && matched(&both, "conversation", "id"),
+        "{both:?}"
+    );
+    assert!(both.conversational && both.score > glued.score);
+    let glued_negative = score_text("someone/speechtherapy-recordings", "");
+    assert!(negative(&glued_negative, "speechtherapy") && glued_negative.score == 0.0);
+    let prose = score_text("someone/x", "therapydataset autotherapy");
+    assert_eq!(
+        prose.score, 0.0,
+        "compound matching must not apply to prose"
+    );
+    let psychometric = score_text("someone/hebrew-psychotechnique-MQA", "");
+    assert_eq!(psychometric.score, 0.0, "{psychometric:?}");
+}
+
+#[test]
+fn the_id_name_is_strong_and_the_owner_weak() {
+    let name = score_text("someone/psychologist-chats", "");
+    let owner = score_text("psychologist-lab/random-chats", "");
+    assert!(
+        name.score >= DEFAULT_THRESHOLD && owner.score < DEFAULT_THRESHOLD,
+        "{name:?} {owner:?}"
+    );
+}
+
+#[test]
+fn only_topical_tags_are_read() {
+    let ignored = score_tags(
+        "someone/x",
+        &[
+            "license:therapy",
+            "language:counseling",
+            "format:mental-health",
+        ],
+    );
+    assert_eq!(ignored.score, 0.0);
+    let read = score_tags(
+        "someone/x",
+        &["task_ids:dialogue-modeling", "mental-health"],
+    );
+    assert!(
+        matched(&read, "dialogue", "task_categories") && matched(&read, "mental health", "tags")
+    );
+}
+
+#[test]
+fn card_text_is_read_up_to_its_limit() {
+    let lex = lex();
+    let score_card = |card: &str| {
+        relevance(
+            &lex,
+            &RelevanceInput {
+                id: "someone/x",
+                pretty_name: None,
+                tags: &[],
+                task_categories: &[],
+                description: None,
+                card_text: Some(card),
+            },
+        )
+    };
+    let far = format!(
+        "{} counseling therapist therapy",
+        "data ".repeat(lex.scoring.card_text_max_chars / 5 + 10)
+    );
+    assert_eq!(score_card(&far).score, 0.0);
+    assert!(matched(
+        &score_card("Counseling conversations with a therapist."),
+        "therapist",
+        "card_text"
+    ));
+}
+
+#[test]
+fn pretty_name_and_task_categories_fields() {
+    let lex = lex();
+    let tasks = ["text-generation".to_string()];
+    let result = relevance(
+        &lex,
+        &RelevanceInput {
+            id: "someone/x",
+            pretty_name: Some("Therapy Dialogues"),
+            tags: &[],
+            task_categories: &tasks,
+            description: None,
+            card_text: None,
+        },
+    );
+    assert!(
+        matched(&result, "therapy", "pretty_name")
+            && matched(&result, "text generation", "task_categories")
+    );
+}
+
+#[test]
+fn scores_stay_in_range_and_serialise() {
+    let long = format!(
+        "{COUNSELING} {}",
+        "therapist counselor psychotherapy CBT DBT EMDR ".repeat(20)
+    );
+    for text in ["", "therapy", COUNSELING, long.as_str()] {
+        let result = score_text("counseling/therapy-counseling-conversations", text);
+        assert!((0.0..=1.0).contains(&result.score));
+        let json = serde_json::to_string(&result).unwrap();
+        let back: Relevance = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, result);
+    }
+}
