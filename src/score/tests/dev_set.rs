@@ -3,7 +3,7 @@
 //! written ((a) F1 1.000 / AUC 1.000, (b) F1 0.971 / AUC 0.977), so a regression fails.
 
 use crate::score::eval::{metrics_at, roc_auc, EvalRecord, Label};
-use crate::score::{original_tool_relevance, relevance, DEFAULT_THRESHOLD};
+use crate::score::{original_tool_relevance, DEFAULT_THRESHOLD};
 
 fn load() -> Vec<EvalRecord> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
