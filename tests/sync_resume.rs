@@ -20,6 +20,34 @@ fn searched_terms(hub: &FakeHub) -> Vec<String> {
         .collect()
 }
 
+/// Starts a slow sync (every listing page takes 150 ms) and returns once `queries` queries are done.
+fn spawn_slow_sync(hub: &FakeHub, sandbox: &Sandbox, queries: usize) -> std::process::Child {
+    hub.inject(
+        "/api/datasets",
+        Fault::Delay(Duration::from_millis(150)),
+        10_000,
+    );
+    let child = sandbox
+        .command(&[
+            "sync",
+            "--no-samples",
+            "--hub-url",
+            &hub.url(),
+            "--viewer-url",
+            &hub.url(),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while searched_terms(hub).len() < queries {
+        assert!(Instant::now() < deadline, "sync made no progress");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child
+}
+
 #[test]
 fn kill_9_mid_sync_keeps_the_catalog_and_the_next_sync_resumes() {
     let hub = FakeHub::start();
@@ -43,29 +71,7 @@ fn kill_9_mid_sync_keeps_the_catalog_and_the_next_sync_resumes() {
         "counseling dialogues",
     ));
     hub.clear_log();
-    hub.inject(
-        "/api/datasets",
-        Fault::Delay(Duration::from_millis(150)),
-        10_000,
-    );
-    let mut child = sandbox
-        .command(&[
-            "sync",
-            "--no-samples",
-            "--hub-url",
-            &hub.url(),
-            "--viewer-url",
-            &hub.url(),
-        ])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while searched_terms(&hub).len() < 8 {
-        assert!(Instant::now() < deadline, "sync made no progress");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let mut child = spawn_slow_sync(&hub, &sandbox, 8);
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
     let done_before_kill: HashSet<String> = searched_terms(&hub).into_iter().collect();
@@ -123,30 +129,8 @@ fn ctrl_c_marks_the_run_interrupted_and_exits_130() {
         "clinic/cbt-therapy-transcripts",
         "CBT therapy session transcripts",
     ));
-    hub.inject(
-        "/api/datasets",
-        Fault::Delay(Duration::from_millis(150)),
-        10_000,
-    );
     let sandbox = Sandbox::new();
-    let child = sandbox
-        .command(&[
-            "sync",
-            "--no-samples",
-            "--hub-url",
-            &hub.url(),
-            "--viewer-url",
-            &hub.url(),
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while searched_terms(&hub).len() < 3 {
-        assert!(Instant::now() < deadline, "sync made no progress");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let child = spawn_slow_sync(&hub, &sandbox, 3);
     let status = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
