@@ -202,7 +202,12 @@ pub fn search(
     limit: usize,
 ) -> Result<SearchResult> {
     let f = &idx.fields;
-    let reader = idx.index.reader()?;
+    // A one-shot reader: no reload watcher thread for a process that answers one query.
+    let reader: tantivy::IndexReader = idx
+        .index
+        .reader_builder()
+        .reload_policy(tantivy::ReloadPolicy::Manual)
+        .try_into()?;
     let searcher = reader.searcher();
     let has_text = !text.trim().is_empty();
     let text_query: Box<dyn Query> = if has_text {

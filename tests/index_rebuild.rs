@@ -1,0 +1,89 @@
+//! The index is derived from SQLite only: `reindex` rebuilds it atomically and gives the same
+//! answers; a lost index is a clear error, fixed by `reindex`.
+
+mod common;
+
+use common::fake_hub::FakeHub;
+use common::{assert_ok, stderr, stdout, therapy_item, Sandbox};
+
+fn imported_sandbox() -> Sandbox {
+    let sandbox = Sandbox::new();
+    std::fs::create_dir_all(sandbox.root.path()).unwrap();
+    let file = sandbox.root.path().join("items.jsonl");
+    let items = [
+        therapy_item(
+            "a/cbt-therapy-dialogues",
+            "Cognitive behavioral therapy dialogues with clients.",
+        ),
+        therapy_item("b/grief-counseling", "Grief counseling conversations."),
+        FakeHub::dataset_item(
+            "c/gene-therapy",
+            "Gene therapy AAV vectors.",
+            &["license:mit"],
+        ),
+        FakeHub::dataset_item("d/sunsets", "Photos of sunsets.", &[]),
+    ];
+    let text: Vec<String> = items.iter().map(|i| i.to_string()).collect();
+    std::fs::write(&file, text.join("\n")).unwrap();
+    assert_ok(&sandbox.run(&["import", file.to_str().unwrap()]));
+    sandbox
+}
+
+fn generation(sandbox: &Sandbox) -> String {
+    std::fs::read_to_string(sandbox.data_dir().join("index").join("CURRENT")).unwrap()
+}
+
+#[test]
+fn reindex_swaps_a_new_generation_and_answers_the_same() {
+    let sandbox = imported_sandbox();
+    let before = stdout(&sandbox.run(&["query", "therapy", "--output", "jsonl"]));
+    let first = generation(&sandbox);
+    let out = sandbox.run(&["reindex"]);
+    assert_ok(&out);
+    assert!(
+        stdout(&out).contains("reindexed 4 datasets"),
+        "{}",
+        stdout(&out)
+    );
+    let second = generation(&sandbox);
+    assert_ne!(first, second);
+    assert!(
+        !sandbox.data_dir().join("index").join(first.trim()).exists(),
+        "old generation removed"
+    );
+    let after = stdout(&sandbox.run(&["query", "therapy", "--output", "jsonl"]));
+    let strip = |s: &str| -> Vec<String> {
+        s.lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["name"].to_string())
+            .collect()
+    };
+    assert_eq!(strip(&before), strip(&after));
+    // CBT ↔ cognitive behavioral therapy both ways.
+    let cbt = stdout(&sandbox.run(&["query", "CBT", "--output", "jsonl"]));
+    assert!(cbt.contains("a/cbt-therapy-dialogues"));
+}
+
+#[test]
+fn a_lost_index_is_a_clear_error_and_reindex_restores_it() {
+    let sandbox = imported_sandbox();
+    std::fs::remove_dir_all(sandbox.data_dir().join("index")).unwrap();
+    let out = sandbox.run(&["query", "therapy"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("catalog reindex"), "{}", stderr(&out));
+    assert_ok(&sandbox.run(&["reindex"]));
+    assert_ok(&sandbox.run(&["query", "therapy"]));
+}
+
+#[test]
+fn a_corrupt_catalog_is_reported_not_panicked_on() {
+    let sandbox = Sandbox::new();
+    std::fs::create_dir_all(sandbox.data_dir()).unwrap();
+    std::fs::write(sandbox.catalog_db(), b"this is not a database at all, just text padding.........................................................").unwrap();
+    let out = sandbox.run(&["status"]);
+    assert_ok(&out);
+    let out = sandbox.run(&["show", "a/b"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("unreadable"), "{}", stderr(&out));
+    let reindex = sandbox.run(&["reindex"]);
+    assert_eq!(reindex.status.code(), Some(1), "{}", stderr(&reindex));
+}
