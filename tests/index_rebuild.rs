@@ -87,3 +87,25 @@ fn a_corrupt_catalog_is_reported_not_panicked_on() {
     let reindex = sandbox.run(&["reindex"]);
     assert_eq!(reindex.status.code(), Some(1), "{}", stderr(&reindex));
 }
+
+#[test]
+fn pages_of_the_whole_catalog_agree_with_the_full_ranking() {
+    let sandbox = imported_sandbox();
+    let names = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["query"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--output", "jsonl"]);
+        stdout(&sandbox.run(&all))
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["name"].to_string())
+            .collect()
+    };
+    let full = names(&["--limit", "100"]);
+    assert_eq!(full.len(), 4);
+    assert_eq!(names(&["--limit", "2"]), full[..2].to_vec());
+    assert_eq!(
+        names(&["--limit", "2", "--offset", "1"]),
+        full[1..3].to_vec()
+    );
+    assert!(names(&["--offset", "10"]).is_empty());
+}

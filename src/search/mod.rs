@@ -5,10 +5,13 @@
 //! atomically (write a temp file, rename), so a reader always sees a whole index. `sync` updates
 //! the live generation in place with one tantivy commit (itself atomic).
 
+mod collect;
 pub mod query;
+pub mod rank;
 pub mod schema;
 
-pub use query::{search, Candidate, QueryFilters, RankedHit, SearchResult, Weights};
+pub use query::{search, QueryFilters, RankedHit, SearchResult};
+pub use rank::Weights;
 
 use crate::score::Lexicon;
 use crate::store::{Store, StoreError};
@@ -63,7 +66,7 @@ impl CatalogIndex {
         let index = Index::open_in_dir(&dir)?;
         let (_, fields) = build_schema();
         // The schema is fixed per build; an index with other fields is treated as missing.
-        if index.schema().get_field("gone").is_err() {
+        if index.schema().get_field("popularity").is_err() {
             return Err(SearchError::Missing(index_root.to_path_buf()));
         }
         Ok(CatalogIndex { index, fields })
@@ -93,6 +96,9 @@ pub fn rebuild(
     let mut writer: IndexWriter = index.writer_with_num_threads(threads, WRITER_HEAP)?;
     let mut count = 0u64;
     store.for_each_dataset(false, |d| {
+        if d.gone_at.is_some() {
+            return Ok(());
+        }
         writer
             .add_document(to_document(&fields, lexicon, &d))
             .map_err(|e| StoreError::Io {
@@ -132,12 +138,14 @@ pub fn update_index(store: &mut Store, lexicon: &Lexicon, progress: &Progress) -
     let fields = live.fields;
     store.for_each_dataset(true, |d| {
         writer.delete_term(Term::from_field_text(fields.id, &d.record.id));
-        writer
-            .add_document(to_document(&fields, lexicon, &d))
-            .map_err(|e| StoreError::Io {
-                path: index_root.clone(),
-                source: std::io::Error::other(e.to_string()),
-            })?;
+        if d.gone_at.is_none() {
+            writer
+                .add_document(to_document(&fields, lexicon, &d))
+                .map_err(|e| StoreError::Io {
+                    path: index_root.clone(),
+                    source: std::io::Error::other(e.to_string()),
+                })?;
+        }
         ids.push(d.record.id);
         Ok(())
     })?;

@@ -4,6 +4,7 @@
 //! expansions in both directions (a card saying "CBT" also indexes "cognitive behavioral therapy"
 //! and vice versa). Filters and ranking factors are fast fields; licence, language, format and
 //! modality are facets (`/license/mit`, `/language/en`, `/format/multi_turn`, `/modality/cbt`).
+//! Datasets marked gone (missing from a complete `sync --all`) are not indexed.
 
 use crate::score::Lexicon;
 use crate::store::StoredDataset;
@@ -44,8 +45,10 @@ pub struct Fields {
     pub likes: Field,
     /// Last modification, unix seconds (0 when unknown).
     pub last_modified: Field,
-    /// 1 when gone from the Hub.
-    pub gone: Field,
+    /// Turns factor of the rank (precomputed).
+    pub turns_factor: Field,
+    /// Popularity factor of the rank (precomputed).
+    pub popularity: Field,
 }
 
 /// Text fields and their query-time boosts.
@@ -83,7 +86,8 @@ pub fn build_schema() -> (Schema, Fields) {
         downloads: b.add_u64_field("downloads", FAST),
         likes: b.add_u64_field("likes", FAST),
         last_modified: b.add_i64_field("last_modified", FAST),
-        gone: b.add_u64_field("gone", FAST),
+        turns_factor: b.add_f64_field("turns_factor", FAST),
+        popularity: b.add_f64_field("popularity", FAST),
     };
     (b.build(), fields)
 }
@@ -217,7 +221,11 @@ pub fn to_document(f: &Fields, lexicon: &Lexicon, d: &StoredDataset) -> TantivyD
     doc.add_u64(f.downloads, r.downloads.max(0) as u64);
     doc.add_u64(f.likes, r.likes.max(0) as u64);
     doc.add_i64(f.last_modified, unix_seconds(r.last_modified.as_deref()));
-    doc.add_u64(f.gone, u64::from(d.gone_at.is_some()));
+    doc.add_f64(f.turns_factor, super::rank::turns_factor(avg));
+    doc.add_f64(
+        f.popularity,
+        super::rank::popularity_factor(r.downloads.max(0) as u64, r.likes.max(0) as u64),
+    );
     doc
 }
 

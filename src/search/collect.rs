@@ -1,0 +1,208 @@
+//! The tantivy collector behind `query`: applies the fast-field filters and gathers each match's
+//! ranking inputs. With query text every match is kept (the match factor is normalised by the
+//! best BM25, known only at the end); without text only the best `keep` per segment are kept in
+//! a bounded heap, so ranking the whole catalog stays a single cheap pass.
+
+use super::query::QueryFilters;
+use super::rank::Weights;
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+
+/// One matching document with its ranking inputs.
+#[derive(Debug, Clone, Copy)]
+pub struct Candidate {
+    /// Where the document is.
+    pub addr: DocAddress,
+    /// BM25 of the text query (constant without text).
+    pub bm25: f32,
+    /// Σ w·factor over the factors that do not depend on the text.
+    pub static_sum: f64,
+    /// Relevance.
+    pub relevance: f64,
+    /// Quality.
+    pub quality: f64,
+    /// Turns factor.
+    pub turns: f64,
+    /// Popularity factor.
+    pub popularity: f64,
+}
+
+/// Heap entry ordered by `static_sum` (then address, for determinism).
+struct Ranked(Candidate);
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Ranked {}
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0
+            .static_sum
+            .total_cmp(&other.0.static_sum)
+            .then(other.0.addr.cmp(&self.0.addr))
+    }
+}
+
+/// Filters matches and collects ranking inputs; the fruit is (matches after filters, candidates).
+pub struct RankCollector {
+    /// Filters on fast fields.
+    pub filters: QueryFilters,
+    /// Ranking weights.
+    pub weights: Weights,
+    /// `Some(k)`: keep only the best k by the static part (no query text).
+    pub keep: Option<usize>,
+}
+
+/// Per-segment state of [`RankCollector`].
+pub struct RankSegment {
+    segment: SegmentOrdinal,
+    filters: QueryFilters,
+    weights: Weights,
+    keep: Option<usize>,
+    relevance: Column<f64>,
+    quality: Column<f64>,
+    turns: Column<f64>,
+    popularity: Column<f64>,
+    avg_turns: Option<Column<f64>>,
+    last_modified: Option<Column<i64>>,
+    matched: usize,
+    all: Vec<Candidate>,
+    best: BinaryHeap<Reverse<Ranked>>,
+}
+
+impl Collector for RankCollector {
+    type Fruit = (usize, Vec<Candidate>);
+    type Child = RankSegment;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<RankSegment> {
+        let ff = reader.fast_fields();
+        let needs_turns = self.filters.has_turn_filter();
+        Ok(RankSegment {
+            segment,
+            filters: self.filters.clone(),
+            weights: self.weights,
+            keep: self.keep,
+            relevance: ff.f64("relevance")?,
+            quality: ff.f64("quality")?,
+            turns: ff.f64("turns_factor")?,
+            popularity: ff.f64("popularity")?,
+            avg_turns: if needs_turns {
+                Some(ff.f64("avg_turns")?)
+            } else {
+                None
+            },
+            last_modified: if self.filters.updated_since.is_some() {
+                Some(ff.i64("last_modified")?)
+            } else {
+                None
+            },
+            matched: 0,
+            all: Vec::new(),
+            best: BinaryHeap::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.keep.is_none()
+    }
+
+    fn merge_fruits(
+        &self,
+        fruits: Vec<(usize, Vec<Candidate>)>,
+    ) -> tantivy::Result<(usize, Vec<Candidate>)> {
+        let total = fruits.iter().map(|(n, _)| n).sum();
+        Ok((total, fruits.into_iter().flat_map(|(_, c)| c).collect()))
+    }
+}
+
+impl RankSegment {
+    /// False when a filter rejects the document.
+    fn passes(&self, doc: DocId, relevance: f64, quality: f64) -> bool {
+        let f = &self.filters;
+        if f.min_relevance.is_some_and(|m| relevance < m)
+            || f.min_quality.is_some_and(|m| quality < m)
+        {
+            return false;
+        }
+        if let (Some(since), Some(column)) = (f.updated_since, &self.last_modified) {
+            if column.first(doc).unwrap_or(0) < since {
+                return false;
+            }
+        }
+        if let Some(column) = &self.avg_turns {
+            match column.first(doc).filter(|a| *a >= 0.0) {
+                None => return f.include_unknown_turns,
+                Some(avg) => {
+                    let format_ok = f
+                        .format
+                        .is_none_or(|want| crate::turns::conversation_format(avg) == Some(want));
+                    if f.min_turns.is_some_and(|m| avg < m)
+                        || f.max_turns.is_some_and(|m| avg > m)
+                        || !format_ok
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+        true
+    }
+}
+
+impl SegmentCollector for RankSegment {
+    type Fruit = (usize, Vec<Candidate>);
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let relevance = self.relevance.first(doc).unwrap_or(0.0);
+        let quality = self.quality.first(doc).unwrap_or(0.0);
+        if !self.passes(doc, relevance, quality) {
+            return;
+        }
+        self.matched += 1;
+        let turns = self.turns.first(doc).unwrap_or(0.0);
+        let popularity = self.popularity.first(doc).unwrap_or(0.0);
+        let candidate = Candidate {
+            addr: DocAddress::new(self.segment, doc),
+            bm25: score,
+            static_sum: self
+                .weights
+                .static_sum(quality, relevance, turns, popularity),
+            relevance,
+            quality,
+            turns,
+            popularity,
+        };
+        match self.keep {
+            None => self.all.push(candidate),
+            Some(0) => {}
+            Some(k) if self.best.len() < k => self.best.push(Reverse(Ranked(candidate))),
+            Some(_) => {
+                if let Some(mut worst) = self.best.peek_mut() {
+                    if Ranked(candidate) > worst.0 {
+                        *worst = Reverse(Ranked(candidate));
+                    }
+                }
+            }
+        }
+    }
+
+    fn harvest(self) -> (usize, Vec<Candidate>) {
+        let mut out = self.all;
+        out.extend(self.best.into_iter().map(|Reverse(Ranked(c))| c));
+        (self.matched, out)
+    }
+}
