@@ -1,72 +1,169 @@
-//! TEMPORARY scaffold (replaced by the real module before commit).
-#[derive(Debug, Clone, Default)]
-pub struct SampleRow {
-    pub row_idx: i64,
-    pub row: serde_json::Map<String, serde_json::Value>,
-    pub truncated_cells: Vec<String>,
-}
-impl SampleRow {
-    pub fn from_viewer_json(_v: &serde_json::Value) -> Result<Vec<SampleRow>, std::fmt::Error> {
-        Ok(vec![])
-    }
-}
+//! Turn counting for dataset-viewer sample rows (pure: no I/O).
+//!
+//! [`analyze`] looks at the rows of a `/first-rows` or `/rows` response, detects how the
+//! conversations are laid out ([`Layout`]) from the data and the column names, and counts the
+//! turns of each row or conversation. [`TurnAnalysis::stats`] summarises them.
+//!
+//! **Turn definition.** One turn = one message by one speaker. System prompts are excluded;
+//! consecutive messages by one speaker are separate turns; empty messages are skipped; narration
+//! lines without a speaker, continuation lines of a multi-line message, persona/profile fields,
+//! questions/choices/labels and tool schemas are not turns; tool-call and tool-result messages
+//! are turns. Columns repeating the same history (`chosen`/`rejected`) are counted once.
+//!
+//! **No guessing.** When no layout is recognised, [`analyze`] returns `None`. A single free-text
+//! column (e.g. social-media posts with a label) is not a conversation.
+//!
+//! Detection order (first that applies wins):
+//! 1. a column whose cells parse as conversations — lists of messages/strings/rounds, JSON strings
+//!    holding them, or transcripts with speaker prefixes / chat templates ([`select`]);
+//! 2. paired columns such as `Context`/`Response` or `instruction`/`input`/`output` ([`columns`]);
+//! 3. one utterance per row grouped by a conversation-id column ([`columns`]).
+
+mod assemble;
+mod columns;
+mod conversation;
+mod labels;
+mod lenient_json;
+mod messages;
+mod names;
+mod sample;
+mod select;
+mod stats;
+mod transcript;
+
+#[cfg(test)]
+mod tests;
+
+pub use sample::{SampleRow, TurnsError};
+pub use stats::{conversation_format, ConversationFormat, TurnStats, UnknownFormat};
+
+/// How conversations are laid out in the sampled rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Layout {
-    X,
+    /// A list of `{role, content}`-style message objects (also `speaker`/`text`, ...).
+    RoleContentList,
+    /// A ShareGPT list of `{from, value}` objects.
+    ShareGpt,
+    /// A list of plain strings, one message each (optionally with speaker prefixes).
+    StringList,
+    /// A string cell holding JSON of an inner list layout.
+    JsonString(Box<Layout>),
+    /// One transcript string (speaker prefixes or a chat template).
+    Transcript,
+    /// A list of objects each holding one or more speaker fields (`{round, user, supporter}`).
+    RoundObjects,
+    /// One exchange spread over columns (`Context`/`Response`, `instruction`/`input`/`output`).
+    PairedColumns,
+    /// One utterance per row, grouped into conversations by an id column.
+    UtterancePerRow,
 }
+
 impl Layout {
-    pub fn as_str(&self) -> &'static str {
-        "x"
-    }
-}
-pub struct TurnAnalysis {
-    pub layout: Layout,
-    pub columns: Vec<String>,
-    pub group_by: Option<String>,
-    pub truncated_rows: Vec<i64>,
-}
-pub struct TurnStats {
-    pub conversations: u32,
-    pub avg: f64,
-    pub median: f64,
-    pub min: u32,
-    pub max: u32,
-    pub exact: bool,
-}
-impl TurnAnalysis {
-    pub fn stats(&self) -> Option<TurnStats> {
-        None
-    }
-}
-pub fn analyze(_r: &[SampleRow]) -> Option<TurnAnalysis> {
-    None
-}
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConversationFormat {
-    MultiTurn,
-    MediumTurn,
-    ShortTurn,
-    SingleTurn,
-}
-impl ConversationFormat {
+    /// Stable snake_case name, e.g. `role_content_list` or `json_string:sharegpt`.
     pub fn as_str(&self) -> &'static str {
         match self {
-            Self::MultiTurn => "multi_turn",
-            Self::MediumTurn => "medium_turn",
-            Self::ShortTurn => "short_turn",
-            Self::SingleTurn => "single_turn",
+            Layout::RoleContentList => "role_content_list",
+            Layout::ShareGpt => "sharegpt",
+            Layout::StringList => "string_list",
+            Layout::Transcript => "transcript",
+            Layout::RoundObjects => "round_objects",
+            Layout::PairedColumns => "paired_columns",
+            Layout::UtterancePerRow => "utterance_per_row",
+            Layout::JsonString(inner) => match inner.as_ref() {
+                Layout::RoleContentList => "json_string:role_content_list",
+                Layout::ShareGpt => "json_string:sharegpt",
+                Layout::StringList => "json_string:string_list",
+                Layout::RoundObjects => "json_string:round_objects",
+                _ => "json_string",
+            },
         }
     }
-}
-pub fn conversation_format(avg: f64) -> Option<ConversationFormat> {
-    if avg >= 20.0 {
-        Some(ConversationFormat::MultiTurn)
-    } else if avg >= 10.0 {
-        Some(ConversationFormat::MediumTurn)
-    } else if avg >= 5.0 {
-        Some(ConversationFormat::ShortTurn)
-    } else if avg >= 1.0 {
-        Some(ConversationFormat::SingleTurn)
-    } else {
-        None
+
+    /// Parses a name produced by [`Layout::as_str`].
+    pub fn from_name(name: &str) -> Option<Layout> {
+        if let Some(inner) = name.strip_prefix("json_string:") {
+            return Layout::from_name(inner).map(|l| Layout::JsonString(Box::new(l)));
+        }
+        Some(match name {
+            "role_content_list" => Layout::RoleContentList,
+            "sharegpt" => Layout::ShareGpt,
+            "string_list" => Layout::StringList,
+            "transcript" => Layout::Transcript,
+            "round_objects" => Layout::RoundObjects,
+            "paired_columns" => Layout::PairedColumns,
+            "utterance_per_row" => Layout::UtterancePerRow,
+            _ => return None,
+        })
     }
+}
+
+impl std::fmt::Display for Layout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Turn count of one sampled row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowCount {
+    /// The row's `row_idx` in the split.
+    pub row_idx: i64,
+    /// Turns in the row's conversation.
+    pub turns: u32,
+    /// Adjacent turns by different speakers (unknown speakers are assumed to alternate).
+    pub speaker_switches: u32,
+    /// True when the viewer cut the conversation cell: the real count may be higher.
+    pub lower_bound: bool,
+}
+
+/// Turn count of one distinct conversation (rows repeating a conversation are merged).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConversationCount {
+    /// The conversation id (id column value) or, without one, the first row's `row_idx`.
+    pub key: String,
+    /// Turns in the conversation.
+    pub turns: u32,
+    /// Adjacent turns by different speakers.
+    pub speaker_switches: u32,
+    /// True when the real count may be higher (cut cell, or a group cut at the sample's edge).
+    pub lower_bound: bool,
+    /// False when the conversation may continue outside the sampled rows (utterance-per-row
+    /// groups touching an edge of the sample). Row-based layouts are always complete.
+    pub complete: bool,
+}
+
+/// What [`analyze`] found in the sampled rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TurnAnalysis {
+    /// The detected layout.
+    pub layout: Layout,
+    /// Columns the turns were counted from, in conversation order (e.g. `["Context", "Response"]`).
+    pub columns: Vec<String>,
+    /// For [`Layout::UtterancePerRow`] only: the conversation-id column grouping the rows.
+    pub group_by: Option<String>,
+    /// Columns holding the same history as the counted one (e.g. `rejected` next to `chosen`);
+    /// informational, never added to the counts.
+    pub alternate_columns: Vec<String>,
+    /// A conversation-id column used to merge rows repeating one conversation (row layouts only).
+    pub dedupe_by: Option<String>,
+    /// Per-row counts, in row order. Empty for [`Layout::UtterancePerRow`], where one row is one
+    /// utterance and only `conversations` are meaningful. Rows whose cell held no conversation are
+    /// left out.
+    pub rows: Vec<RowCount>,
+    /// Distinct conversations: rows with identical conversation content (or the same
+    /// `dedupe_by` id) are merged; utterance rows are grouped by `group_by`.
+    pub conversations: Vec<ConversationCount>,
+    /// `row_idx` of rows whose conversation cell the viewer cut (refetch them with `/rows`).
+    pub truncated_rows: Vec<i64>,
+}
+
+/// Detects the conversation layout of `rows` and counts turns; `None` when no layout is
+/// recognised (no figure is ever guessed).
+pub fn analyze(rows: &[SampleRow]) -> Option<TurnAnalysis> {
+    if rows.is_empty() {
+        return None;
+    }
+    select::analyze_conversation_columns(rows)
+        .or_else(|| columns::analyze_paired(rows))
+        .or_else(|| columns::analyze_grouped(rows))
 }

@@ -112,14 +112,17 @@ pub fn therapy_item(id: &str, description: &str) -> serde_json::Value {
     )
 }
 
-/// A `{role, content}` conversation row with `turns` messages alternating client/therapist.
+/// A `{role, content}` conversation row with `turns` messages alternating client/therapist
+/// (plus a system prompt). Every call returns a different conversation.
 pub fn chat_row(turns: usize) -> serde_json::Value {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let messages: Vec<serde_json::Value> = (0..turns)
         .map(|i| {
             let (role, text) = if i % 2 == 0 {
                 (
                     "user",
-                    format!("I have been feeling anxious lately, message {i}."),
+                    format!("I have been feeling anxious lately (conversation {n}), message {i}."),
                 )
             } else {
                 (
