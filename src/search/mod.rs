@@ -63,7 +63,14 @@ impl CatalogIndex {
         let dir = current_generation(index_root)
             .filter(|d| d.is_dir())
             .ok_or_else(|| SearchError::Missing(index_root.to_path_buf()))?;
-        let index = Index::open_in_dir(&dir)?;
+        let mut index = Index::open_in_dir(&dir)?;
+        // Segments are searched in parallel on every core (2 on the reference machine).
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(4);
+        if threads > 1 && index.searchable_segment_ids()?.len() > 1 {
+            index.set_multithread_executor(threads)?;
+        }
         let (_, fields) = build_schema();
         // The schema is fixed per build; an index with other fields is treated as missing.
         if index.schema().get_field("popularity").is_err() {

@@ -17,7 +17,10 @@ use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 
 /// The migrations, in order. Migration `i` (0-based) moves `user_version` from `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("../../schema/migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../schema/migrations/0001_init.sql"),
+    include_str!("../../schema/migrations/0002_id_nocase.sql"),
+];
 
 /// Errors of the catalog store.
 #[derive(Debug, thiserror::Error)]
@@ -212,4 +215,45 @@ pub fn fingerprint(bytes: &[u8]) -> String {
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
     format!("{hash:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_apply_in_order_and_upgrade_old_catalogs() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("catalog.sqlite3");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+        }
+        let store = Store::open_or_create(&path).unwrap();
+        assert_eq!(store.user_version().unwrap(), MIGRATIONS.len() as i64);
+        let has_index: i64 = store
+            .conn
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_master WHERE name = 'datasets_id_nocase'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(has_index, 1);
+        drop(store);
+        // A catalog from a newer build is refused, not damaged.
+        Connection::open(&path)
+            .unwrap()
+            .pragma_update(None, "user_version", 99)
+            .unwrap();
+        assert!(matches!(
+            Store::open_or_create(&path),
+            Err(StoreError::TooNew { found: 99, .. })
+        ));
+        assert!(matches!(
+            Store::open_read_only(&path),
+            Err(StoreError::TooNew { .. })
+        ));
+    }
 }
