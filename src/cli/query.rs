@@ -194,6 +194,16 @@ pub fn run_query(config: &Config, args: QueryArgs, quiet: bool) -> anyhow::Resul
     )?;
     let mut out = std::io::stdout().lock();
     match args.output {
+        OutputFormat::Table if records.is_empty() => {
+            let hint = if build_filters(&args.filters)?.0.has_turn_filter()
+                && !args.filters.include_unknown_turns
+            {
+                " (datasets with unknown turns are excluded by turn filters; add --include-unknown-turns)"
+            } else {
+                ""
+            };
+            writeln!(out, "No matching datasets{hint}.")?;
+        }
         OutputFormat::Table => {
             let color = std::io::stdout().is_terminal();
             let text = args.filters.text.as_deref().unwrap_or("");
