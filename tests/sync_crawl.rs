@@ -329,3 +329,50 @@ fn import_ingests_listing_items_offline() {
         stdout(&q)
     );
 }
+
+#[test]
+fn pacing_from_ratelimit_headers_avoids_429s() {
+    // A small quota in a short window: the client must pace from the headers, not hit 429.
+    let hub = small_hub();
+    hub.set_quota(30);
+    hub.set_window(Duration::from_secs(3));
+    let sandbox = Sandbox::new();
+    let started = std::time::Instant::now();
+    let out = sandbox.sync(&hub.url(), &["--no-samples"]);
+    assert_ok(&out);
+    let requests = hub.requests();
+    assert!(requests.len() >= 82);
+    assert!(
+        requests.iter().all(|r| r.status != Some(429)),
+        "paced client got a 429"
+    );
+    // 82+ requests at 30 per 3 s cannot finish in under two windows.
+    assert!(
+        started.elapsed() >= Duration::from_secs(6),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        stdout(&out).contains("0 rate-limit waits"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn string_or_list_fields_and_absent_card_data_are_normalised() {
+    let hub = small_hub();
+    let sandbox = Sandbox::new();
+    assert_ok(&sandbox.sync(&hub.url(), &["--no-samples"]));
+    let show = |id: &str| -> serde_json::Value {
+        let out = sandbox.run(&["show", id, "--output", "json"]);
+        assert_ok(&out);
+        serde_json::from_str(&stdout(&out)).unwrap()
+    };
+    let listed = show("lab/ptsd-therapy-chat");
+    assert_eq!(listed["license"], "apache-2.0");
+    assert_eq!(listed["languages"], serde_json::json!(["en"]));
+    let no_card = show("someone/grief-counseling");
+    assert_eq!(no_card["card_data"], serde_json::Value::Null);
+    assert!(no_card["therapeutic_relevance"].as_f64().unwrap() > 0.3);
+}

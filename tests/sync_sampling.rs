@@ -73,6 +73,15 @@ fn hub_with_viewer() -> FakeHub {
         "hidden/therapy-private-viewer",
         "therapy conversations",
     ));
+    // Listed as public, but the viewer says it needs authentication (401).
+    hub.add_dataset(therapy_item(
+        "auth/therapy-viewer-401",
+        "therapy conversations",
+    ));
+    hub.set_viewer(
+        "auth/therapy-viewer-401",
+        ViewerDataset::new().with_error(ViewerEndpoint::Any, ViewerError::unauthenticated()),
+    );
     // No viewer data and unknown to the viewer → 404/401 per the contract.
     let mut gated = therapy_item("gate/therapy-gated", "therapy conversations");
     gated["gated"] = Value::from("manual");
@@ -114,6 +123,12 @@ fn sampling_measures_turns_with_provenance_and_never_fails_the_sync() {
         .contains("DatasetInBlockListError"));
     let hidden = show_json(&sandbox, "hidden/therapy-private-viewer");
     assert_eq!(hidden["turns_status"], "unavailable");
+    let auth = show_json(&sandbox, "auth/therapy-viewer-401");
+    assert_eq!(auth["turns_status"], "unavailable");
+    assert!(
+        auth["turns_reason"].as_str().unwrap_or("").contains("401"),
+        "{auth:#}"
+    );
 
     // Gated datasets are not sampled at all.
     assert!(!hub
