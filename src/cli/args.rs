@@ -103,7 +103,8 @@ pub struct SyncArgs {
     /// Most datasets sampled in one sync
     #[arg(long, default_value_t = 2000, value_name = "N")]
     pub max_samples: usize,
-    /// Lexicon file to use instead of the built-in index/therapy.toml
+    /// Lexicon file to use instead of the built-in index/therapy.toml (scores of datasets that did
+    /// not change upstream are recomputed by `catalog reindex --lexicon FILE`)
     #[arg(long, value_name = "FILE")]
     pub lexicon: Option<PathBuf>,
     /// Per-request timeout in seconds

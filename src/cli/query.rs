@@ -7,6 +7,7 @@ use super::args::{
 use super::{load_lexicon, UsageError};
 use crate::config::Config;
 use crate::output::record::ExportRecord;
+use crate::output::sanitize::json_terminal_safe;
 use crate::output::{csv, table, write_atomically};
 use crate::search::{search, CatalogIndex, QueryFilters, Weights};
 use crate::store::Store;
@@ -42,11 +43,11 @@ pub(crate) fn open_catalog(
 }
 
 fn warn_if_stale(store: &Store, stale_days: u32) {
+    // Age of the last complete sync (a partial or failed run did not refresh everything).
     let last = store
-        .last_run()
+        .last_complete_sync()
         .ok()
         .flatten()
-        .map(|r| r.finished_at.unwrap_or(r.started_at))
         .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
         .map(|t| t.with_timezone(&chrono::Utc))
         .or_else(|| {
@@ -109,6 +110,13 @@ pub(crate) fn build_filters(args: &FilterArgs) -> anyhow::Result<(QueryFilters, 
             .map_err(|e| UsageError(format!("--weights: {e}")))?,
         None => Weights::default(),
     };
+    let has_text = args.text.as_deref().is_some_and(|t| !t.trim().is_empty());
+    if !has_text && weights.total(false) <= 0.0 {
+        return Err(UsageError(
+            "--weights leave only `match`, but there is no query TEXT to match; give TEXT or a non-zero weight".into(),
+        )
+        .into());
+    }
     let format = args.format.map(|f| match f {
         FormatArg::MultiTurn => ConversationFormat::MultiTurn,
         FormatArg::MediumTurn => ConversationFormat::MediumTurn,
@@ -223,10 +231,14 @@ pub fn run_query(config: &Config, args: QueryArgs, quiet: bool) -> anyhow::Resul
                 eprintln!("{} of {total} matching datasets", records.len());
             }
         }
-        OutputFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&records)?)?,
+        OutputFormat::Json => writeln!(
+            out,
+            "{}",
+            json_terminal_safe(serde_json::to_string_pretty(&records)?)
+        )?,
         OutputFormat::Jsonl => {
             for r in &records {
-                writeln!(out, "{}", serde_json::to_string(r)?)?;
+                writeln!(out, "{}", json_terminal_safe(serde_json::to_string(r)?))?;
             }
         }
         OutputFormat::Csv => write!(out, "{}", csv::render(&records))?,

@@ -31,7 +31,10 @@ pub fn run(config: &Config, args: ShowArgs, _quiet: bool) -> anyhow::Result<Exit
             obj.insert("first_seen".into(), d.first_seen.clone().into());
             obj.insert("gone_at".into(), d.gone_at.clone().into());
         }
-        println!("{}", serde_json::to_string_pretty(&value)?);
+        println!(
+            "{}",
+            crate::output::sanitize::json_terminal_safe(serde_json::to_string_pretty(&value)?)
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let r = &d.record;

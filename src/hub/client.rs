@@ -20,7 +20,7 @@ pub enum HubError {
     #[error("request budget used up ({0} requests, --max-requests)")]
     BudgetExhausted(u64),
     /// A non-retryable HTTP status (or a retryable one that kept failing).
-    #[error("{url}: HTTP {status}{}: {message}", code.as_deref().map(|c| format!(" {c}")).unwrap_or_default())]
+    #[error("HTTP {status}{}: {message} ({})", code.as_deref().map(|c| format!(" {c}")).unwrap_or_default(), without_query(url))]
     Status {
         /// The URL requested.
         url: String,
@@ -32,7 +32,10 @@ pub enum HubError {
         message: String,
     },
     /// Timeouts, connection failures or truncated bodies that persisted through every retry.
-    #[error("{url}: {message} (gave up after {attempts} attempts)")]
+    #[error(
+        "{message}, gave up after {attempts} attempts ({})",
+        without_query(url)
+    )]
     Transport {
         /// The URL requested.
         url: String,
@@ -42,7 +45,10 @@ pub enum HubError {
         attempts: u32,
     },
     /// 429 after 429: the server keeps refusing.
-    #[error("{url}: still rate limited (HTTP 429) after {attempts} polite waits; try again later")]
+    #[error(
+        "still rate limited (HTTP 429) after {attempts} polite waits; try again later ({})",
+        without_query(url)
+    )]
     RateLimited {
         /// The URL requested.
         url: String,
@@ -59,7 +65,37 @@ impl HubError {
             _ => None,
         }
     }
+
+    /// True for failures worth trying again on a later sync (network trouble, overload, 5xx
+    /// other than 501, rate limits); false for answers about the dataset itself.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            HubError::BudgetExhausted(_) => false,
+            HubError::Transport { .. } | HubError::RateLimited { .. } => true,
+            HubError::Status { status, code, .. } => {
+                let code = code.as_deref().unwrap_or("");
+                match status {
+                    408 | 429 | 502 | 503 | 504 => true,
+                    500 => {
+                        code.is_empty()
+                            || code.starts_with("ResponseNotReady")
+                            || code.starts_with("Unexpected")
+                    }
+                    _ => false,
+                }
+            }
+        }
+    }
 }
+
+/// A URL without its query string (listing URLs carry 18 `expand=` parameters).
+fn without_query(url: &str) -> &str {
+    url.split_once('?').map_or(url, |(path, _)| path)
+}
+
+/// Longest wait honoured from `RateLimit: t=` or `Retry-After` (a broken header must not stall
+/// or crash a sync).
+const MAX_SERVER_WAIT_SECS: u64 = 3600;
 
 /// Which rate-limit bucket a request belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -236,8 +272,9 @@ impl HttpClient {
                         });
                     }
                     let wait = parse_ratelimit(&headers)
-                        .map(|l| Duration::from_secs(l.reset_secs + 1))
-                        .or_else(|| parse_retry_after(&headers).map(|s| Duration::from_secs(s + 1)))
+                        .map(|l| l.reset_secs)
+                        .or_else(|| parse_retry_after(&headers))
+                        .map(|secs| Duration::from_secs(secs.min(MAX_SERVER_WAIT_SECS) + 1))
                         .unwrap_or_else(|| self.backoff(rate_limited));
                     self.stats.waits_429.fetch_add(1, Ordering::Relaxed);
                     self.stats
@@ -285,20 +322,40 @@ fn describe(e: &reqwest::Error) -> String {
     }
 }
 
-/// `Link: <url>; rel="next"` → `url`.
+/// `Link: <url>; rel="next"` → `url`. Commas inside `<…>` are part of the URL.
 pub fn next_link(headers: &HeaderMap) -> Option<String> {
     headers.get_all(LINK).iter().find_map(|value| {
         let value = value.to_str().ok()?;
-        value.split(',').find_map(|part| {
-            let (target, params) = part.split_once(';')?;
-            let is_next = params
-                .split(';')
-                .any(|p| p.trim().replace(' ', "") == "rel=\"next\"" || p.trim() == "rel=next");
-            let target = target.trim();
-            (is_next && target.starts_with('<') && target.ends_with('>'))
-                .then(|| target[1..target.len() - 1].to_string())
-        })
+        link_entries(value)
+            .into_iter()
+            .find_map(|(target, params)| {
+                params
+                    .split(';')
+                    .map(|p| p.trim().replace(' ', ""))
+                    .any(|p| {
+                        p.eq_ignore_ascii_case("rel=\"next\"") || p.eq_ignore_ascii_case("rel=next")
+                    })
+                    .then(|| target.to_string())
+            })
     })
+}
+
+/// Splits a `Link` value into `(target, parameters)` entries, honouring `<…>` brackets.
+fn link_entries(value: &str) -> Vec<(&str, &str)> {
+    let mut entries = Vec::new();
+    let mut rest = value;
+    while let Some(open) = rest.find('<') {
+        let Some(close) = rest[open..].find('>').map(|c| open + c) else {
+            break;
+        };
+        let target = &rest[open + 1..close];
+        let after = &rest[close + 1..];
+        // The parameters run up to the next entry's `<`.
+        let params_end = after.find('<').unwrap_or(after.len());
+        entries.push((target, after[..params_end].trim_end_matches([',', ' '])));
+        rest = &after[params_end..];
+    }
+    entries
 }
 
 fn status_error(url: &str, status: u16, headers: &HeaderMap, body: &[u8]) -> HubError {
@@ -351,6 +408,43 @@ mod tests {
         let mut prev = HeaderMap::new();
         prev.insert(LINK, HeaderValue::from_static("<http://x/a>; rel=\"prev\""));
         assert_eq!(next_link(&prev), None);
+        let mut both = HeaderMap::new();
+        both.insert(
+            LINK,
+            HeaderValue::from_static(
+                "<http://x/a?f=a,b>; rel=\"prev\", <http://x/b?f=c,d>; rel=\"next\"",
+            ),
+        );
+        assert_eq!(next_link(&both).as_deref(), Some("http://x/b?f=c,d"));
+    }
+
+    #[test]
+    fn errors_lead_with_status_and_drop_the_query_string() {
+        let e = HubError::Status {
+            url: "https://h/api/datasets?search=x&expand=a&expand=b".into(),
+            status: 401,
+            code: None,
+            message: "Invalid credentials in Authorization header".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "HTTP 401: Invalid credentials in Authorization header (https://h/api/datasets)"
+        );
+        assert!(!e.is_transient());
+        let busy = HubError::Status {
+            url: "u".into(),
+            status: 503,
+            code: None,
+            message: String::new(),
+        };
+        assert!(busy.is_transient());
+        let cached = HubError::Status {
+            url: "u".into(),
+            status: 500,
+            code: Some("EmptyDatasetError".into()),
+            message: String::new(),
+        };
+        assert!(!cached.is_transient());
     }
 
     #[test]

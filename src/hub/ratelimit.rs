@@ -142,7 +142,8 @@ impl Pacer {
         }
         if let Some(limit) = parse_ratelimit(headers) {
             s.remaining = Some(limit.remaining);
-            s.reset_at = Some(Instant::now() + Duration::from_secs(limit.reset_secs));
+            // A window never lasts more than an hour; a larger `t` is a broken header.
+            s.reset_at = Some(Instant::now() + Duration::from_secs(limit.reset_secs.min(3600)));
         }
     }
 }

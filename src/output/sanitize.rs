@@ -89,6 +89,25 @@ pub fn csv_safe(input: &str) -> String {
     }
 }
 
+/// Serialised JSON made safe to print: C1 controls (U+0080–U+009F, which some terminals obey as
+/// escape introducers) and bidirectional overrides become `\uXXXX` escapes. Only valid inside
+/// JSON strings, where serde_json leaves those characters raw; the JSON value is unchanged.
+pub fn json_terminal_safe(json: String) -> String {
+    let risky = |c: char| matches!(c, '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !json.chars().any(risky) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if risky(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,6 +120,15 @@ mod tests {
         assert_eq!(strip_controls("l1\nl2\r\tz", false), "l1 l2  z");
         assert_eq!(strip_controls("l1\nl2", true), "l1\nl2");
         assert_eq!(strip_controls("safe\u{202e}txt", false), "safetxt");
+    }
+
+    #[test]
+    fn json_escapes_c1_and_bidi_but_keeps_the_value() {
+        let raw = serde_json::to_string(&serde_json::json!({"d": "a\u{9b}2Jb\u{202e}c"})).unwrap();
+        let safe = json_terminal_safe(raw);
+        assert!(!safe.contains('\u{9b}') && !safe.contains('\u{202e}'));
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back["d"], "a\u{9b}2Jb\u{202e}c");
     }
 
     #[test]

@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../schema/migrations/0001_init.sql"),
     include_str!("../../schema/migrations/0002_id_nocase.sql"),
+    include_str!("../../schema/migrations/0003_run_resumes.sql"),
 ];
 
 /// Errors of the catalog store.
@@ -255,5 +256,47 @@ mod tests {
             Store::open_read_only(&path),
             Err(StoreError::TooNew { .. })
         ));
+    }
+
+    #[test]
+    fn a_run_that_keeps_failing_is_abandoned_after_max_resumes() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open_or_create(&dir.path().join("c.sqlite3")).unwrap();
+        let run = store.start_run("plan", &["search:x".to_string()]).unwrap();
+        for _ in 0..runs::MAX_RESUMES {
+            let resumable = store.resumable_run("plan").unwrap().expect("resumable");
+            assert_eq!(resumable.id, run);
+            store.add_run_queries(run, &[]).unwrap();
+        }
+        assert!(store.resumable_run("plan").unwrap().is_none());
+        assert_eq!(store.last_run().unwrap().unwrap().status, RunStatus::Failed);
+    }
+
+    #[test]
+    fn a_failed_resample_keeps_measured_figures() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open_or_create(&dir.path().join("c.sqlite3")).unwrap();
+        let measured = TurnRecord {
+            sha: Some("old".into()),
+            status: turn_status::OK.into(),
+            avg_turns: Some(24.0),
+            ..TurnRecord::default()
+        };
+        store.save_turns("a/b", &measured).unwrap();
+        let failed = TurnRecord {
+            sha: Some("new".into()),
+            status: turn_status::RETRY.into(),
+            ..TurnRecord::default()
+        };
+        store.save_turns("a/b", &failed).unwrap();
+        let kept: (String, f64, String) = store
+            .conn
+            .query_row(
+                "SELECT status, avg_turns, sha FROM turn_stats WHERE dataset_id = 'a/b'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(kept, ("ok".to_string(), 24.0, "old".to_string()));
     }
 }

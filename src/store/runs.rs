@@ -11,6 +11,9 @@ use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+/// Resumes allowed before an unfinished run is abandoned and the next sync starts afresh.
+pub const MAX_RESUMES: i64 = 3;
+
 /// State of a sync run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -105,10 +108,40 @@ impl Store {
         Ok(run_id)
     }
 
-    /// The newest run of `mode` that did not complete (to resume), if the newest run is one.
+    /// The newest run of `mode` if it did not complete and was resumed fewer than
+    /// [`MAX_RESUMES`] times (a run that keeps failing is abandoned for a fresh one).
     pub fn resumable_run(&self, mode: &str) -> Result<Option<RunRecord>> {
-        let last = self.last_run_of(Some(mode))?;
-        Ok(last.filter(|r| r.status != RunStatus::Complete))
+        let Some(last) = self.last_run_of(Some(mode))? else {
+            return Ok(None);
+        };
+        if last.status == RunStatus::Complete {
+            return Ok(None);
+        }
+        let resumes: i64 = self.conn.query_row(
+            "SELECT resumes FROM sync_runs WHERE id = ?1",
+            [last.id],
+            |r| r.get(0),
+        )?;
+        if resumes >= MAX_RESUMES {
+            self.conn.execute(
+                "UPDATE sync_runs SET status = 'failed', error = COALESCE(error, 'abandoned after repeated resumes') WHERE id = ?1",
+                [last.id],
+            )?;
+            return Ok(None);
+        }
+        Ok(Some(last))
+    }
+
+    /// When the last complete run of any mode finished.
+    pub fn last_complete_sync(&self) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT finished_at FROM sync_runs WHERE status = 'complete' ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?)
     }
 
     /// The newest run (any mode).
@@ -163,7 +196,8 @@ impl Store {
             )?;
         }
         tx.execute(
-            "UPDATE sync_runs SET status = 'running', finished_at = NULL, error = NULL WHERE id = ?1",
+            "UPDATE sync_runs SET status = 'running', finished_at = NULL, error = NULL,
+                resumes = resumes + 1 WHERE id = ?1",
             [run_id],
         )?;
         tx.commit()?;

@@ -131,9 +131,23 @@ impl Store {
         Ok(ids)
     }
 
-    /// Stores (replaces) the sampling outcome of a dataset and flags it for re-indexing.
+    /// Stores (replaces) the sampling outcome of a dataset and flags it for re-indexing. A failed
+    /// re-sample never replaces measured figures: they stay (with their old sha, so the dataset is
+    /// tried again next sync).
     pub fn save_turns(&mut self, dataset_id: &str, turns: &TurnRecord) -> Result<()> {
         let tx = self.conn.transaction()?;
+        if turns.status != status::OK {
+            let measured: bool = tx
+                .query_row(
+                    "SELECT COUNT(*) FROM turn_stats WHERE dataset_id = ?1 AND status = 'ok'",
+                    [dataset_id],
+                    |r| r.get::<_, i64>(0),
+                )
+                .map(|n| n > 0)?;
+            if measured {
+                return Ok(());
+            }
+        }
         let previous_attempts: i64 = tx
             .query_row(
                 "SELECT attempts FROM turn_stats WHERE dataset_id = ?1 AND status = 'retry'",

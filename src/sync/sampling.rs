@@ -151,8 +151,22 @@ async fn measure(
     let id = &dataset.record.id;
     let splits = hub.splits(id).await?;
     let Some((config, split)) = pick_split(&splits) else {
-        record.status = turn_status::UNAVAILABLE.to_string();
-        record.reason = Some("the viewer lists no splits".to_string());
+        // Splits still being computed: ask again next sync; otherwise the viewer has none.
+        let pending = splits
+            .get("pending")
+            .and_then(Value::as_array)
+            .is_some_and(|p| !p.is_empty());
+        record.status = if pending {
+            turn_status::RETRY
+        } else {
+            turn_status::UNAVAILABLE
+        }
+        .to_string();
+        record.reason = Some(if pending {
+            "the viewer is still computing the splits".to_string()
+        } else {
+            "the viewer lists no splits".to_string()
+        });
         return Ok(record);
     };
     record.config = Some(config.clone());
@@ -169,7 +183,12 @@ async fn measure(
                 .into_iter()
                 .take(MAX_ROWS_REFETCH)
             {
-                let body = hub.rows(id, &config, &split, chunk.0, chunk.1).await?;
+                let body = match hub.rows(id, &config, &split, chunk.0, chunk.1).await {
+                    Ok(body) => body,
+                    Err(HubError::BudgetExhausted(n)) => return Err(HubError::BudgetExhausted(n)),
+                    // Keep the /first-rows figures as a lower bound.
+                    Err(_) => break,
+                };
                 for fresh in SampleRow::from_viewer_json(&body).unwrap_or_default() {
                     if let Some(slot) = rows.iter_mut().find(|r| r.row_idx == fresh.row_idx) {
                         *slot = fresh;
