@@ -79,9 +79,9 @@ fn the_original_tool_is_measurably_worse() {
 }
 
 /// A second, hand-written set (ids invented for the test, labelled by the rules of
-/// eval-dev/README.md), written after the lexicon was built. Its two misses then (condition +
-/// "support conversations"/"support chat" names) led to the `support conversation` phrases; nothing
-/// else was tuned on it.
+/// eval-dev/README.md), written after the lexicon was built. Its two misses then
+/// (`depression-support-conversations`, `grief-support-chat`) led to the condition-qualified
+/// "<condition> support" phrases; nothing else was tuned on it.
 #[test]
 fn relevance_generalises_to_a_held_out_hand_labelled_set() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
