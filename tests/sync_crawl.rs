@@ -158,6 +158,7 @@ fn rate_limit_429_waits_t_plus_one_and_5xx_and_truncated_bodies_are_retried() {
     hub.inject("/api/datasets", Fault::Status(503), 2);
     hub.inject("/api/datasets", Fault::TruncatedBody, 1);
     hub.inject("/api/datasets", Fault::PlainText500, 1);
+    hub.inject("/api/datasets", Fault::DropConnection, 1);
     let sandbox = Sandbox::new();
     let out = sandbox.sync(&hub.url(), &["--no-samples"]);
     assert_ok(&out);
@@ -174,7 +175,7 @@ fn rate_limit_429_waits_t_plus_one_and_5xx_and_truncated_bodies_are_retried() {
     );
     let summary = stdout(&out);
     assert!(summary.contains("1 rate-limit waits"), "{summary}");
-    assert!(summary.contains("4 retries"), "{summary}");
+    assert!(summary.contains("5 retries"), "{summary}");
     assert!(summary.contains("sync complete"), "{summary}");
 }
 
@@ -375,4 +376,19 @@ fn string_or_list_fields_and_absent_card_data_are_normalised() {
     let no_card = show("someone/grief-counseling");
     assert_eq!(no_card["card_data"], serde_json::Value::Null);
     assert!(no_card["therapeutic_relevance"].as_f64().unwrap() > 0.3);
+}
+
+#[test]
+fn a_timed_out_request_is_retried() {
+    let hub = small_hub();
+    hub.inject(
+        "/api/datasets",
+        Fault::Delay(Duration::from_millis(2_500)),
+        1,
+    );
+    let sandbox = Sandbox::new();
+    let out = sandbox.sync(&hub.url(), &["--no-samples", "--timeout", "1"]);
+    assert_ok(&out);
+    assert!(stdout(&out).contains("1 retries"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("sync complete"));
 }
