@@ -57,6 +57,17 @@ fn demo_session() {
         "filters",
         &[
             "query",
+            "support conversations",
+            "--min-turns",
+            "5",
+            "--language",
+            "en",
+        ],
+    );
+    show(
+        "no match",
+        &[
+            "query",
             "counseling",
             "--min-turns",
             "5",
