@@ -55,7 +55,11 @@ pub fn snippet(text: &str, query_words: &[String], width: usize) -> String {
             while !clean.is_char_boundary(start) {
                 start -= 1;
             }
-            start
+            // Start at a word boundary when one is near.
+            match clean[start..pos].find(' ') {
+                Some(space) if space < 16 => start + space + 1,
+                _ => start,
+            }
         }
         _ => 0,
     };
