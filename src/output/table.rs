@@ -2,24 +2,8 @@
 //! highlights query terms in the snippet when stdout is a terminal.
 
 use super::record::ExportRecord;
+use super::report::numbers::group_thousands;
 use super::sanitize::{clean_line, truncate};
-
-/// Thousands separators: 1234567 → 1,234,567.
-pub fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
-}
 
 /// `12.4 multi` style turns cell (`?` when unknown, `≥` when a lower bound).
 pub fn turns_cell(r: &ExportRecord) -> String {
@@ -153,7 +137,7 @@ pub fn render(
             r.therapeutic_relevance,
             r.quality_score,
             turns_cell(r),
-            thousands(r.downloads),
+            group_thousands(r.downloads),
             licence,
             text
         ));
@@ -167,8 +151,6 @@ mod tests {
 
     #[test]
     fn thousands_and_snippets() {
-        assert_eq!(thousands(1_234_567), "1,234,567");
-        assert_eq!(thousands(12), "12");
         let s = snippet(
             "aaaa bbbb cccc dddd trauma therapy here",
             &query_words("trauma"),

@@ -168,29 +168,8 @@ pub fn popularity(downloads: u64, likes: u64) -> f64 {
     0.7 * d + 0.3 * l
 }
 
-/// The catalog's repo-id splitting: `AIMH/SQPsychConv_command` → `AIMH SQ Psych Conv command`.
-pub fn id_words(id: &str) -> String {
-    let chars: Vec<char> = id.chars().collect();
-    let mut out = String::with_capacity(id.len() + 8);
-    for (i, &c) in chars.iter().enumerate() {
-        if matches!(c, '/' | '-' | '_' | '.') {
-            out.push(' ');
-            continue;
-        }
-        if i > 0 {
-            let prev = chars[i - 1];
-            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-            let boundary = (prev.is_lowercase() && c.is_uppercase())
-                || (prev.is_uppercase() && c.is_uppercase() && next_lower)
-                || (prev.is_ascii_digit() != c.is_ascii_digit() && prev.is_alphanumeric());
-            if boundary {
-                out.push(' ');
-            }
-        }
-        out.push(c);
-    }
-    out
-}
+/// The catalog's own repo-id splitting, so both systems see the same id words.
+pub use catalog::search::schema::id_words;
 
 /// The catalog's searchable tag words: free tags and task category/id values from `tags`, plus
 /// the card's `tags`, with `-` and `_` as spaces.
