@@ -6,6 +6,7 @@
 //! modality are facets (`/license/mit`, `/language/en`, `/format/multi_turn`, `/modality/cbt`).
 //! Datasets marked gone (missing from a complete `sync --all`) are not indexed.
 
+use crate::model::DatasetRecord;
 use crate::score::Lexicon;
 use crate::store::StoredDataset;
 use tantivy::schema::{
@@ -116,10 +117,11 @@ pub fn id_words(id: &str) -> String {
     out
 }
 
-/// The value part of tags worth searching (free tags, task categories and ids), as words.
-fn tag_words(d: &StoredDataset) -> String {
+/// The value part of tags worth searching (free tags, task categories and ids, the card's free
+/// tags), as words with `-` and `_` as spaces.
+pub fn tag_words(record: &DatasetRecord) -> String {
     let mut words = Vec::new();
-    for tag in d.record.tags.iter().chain(&d.record.card_tags) {
+    for tag in record.tags.iter().chain(&record.card_tags) {
         let value = match tag.split_once(':') {
             Some(("task_categories" | "task_ids", v)) => v,
             Some(_) => continue,
@@ -168,7 +170,7 @@ pub fn to_document(f: &Fields, lexicon: &Lexicon, d: &StoredDataset) -> TantivyD
     if let Some(name) = &r.pretty_name {
         doc.add_text(f.name, name);
     }
-    doc.add_text(f.tags, tag_words(d));
+    doc.add_text(f.tags, tag_words(&d.record));
     let modalities: Vec<String> = d
         .scores
         .relevance_detail
@@ -192,7 +194,7 @@ pub fn to_document(f: &Fields, lexicon: &Lexicon, d: &StoredDataset) -> TantivyD
         "{} {} {} {}",
         id_words(&r.id),
         r.pretty_name.as_deref().unwrap_or(""),
-        tag_words(d),
+        tag_words(&d.record),
         description
     );
     doc.add_text(f.expanded, expansions(lexicon, &all_text));

@@ -171,30 +171,11 @@ pub fn popularity(downloads: u64, likes: u64) -> f64 {
 /// The catalog's own repo-id splitting, so both systems see the same id words.
 pub use catalog::search::schema::id_words;
 
-/// The catalog's searchable tag words: free tags and task category/id values from `tags`, plus
-/// the card's `tags`, with `-` and `_` as spaces.
+/// The catalog's own searchable tag words, from the item normalised the catalog's way.
 fn tag_words(item: &Value) -> String {
-    let strings = |v: Option<&Value>| -> Vec<String> {
-        match v {
-            Some(Value::String(s)) => vec![s.clone()],
-            Some(Value::Array(a)) => a
-                .iter()
-                .filter_map(|x| x.as_str().map(str::to_string))
-                .collect(),
-            _ => Vec::new(),
-        }
-    };
-    let card_tags = strings(item.get("cardData").and_then(|c| c.get("tags")));
-    let mut words = Vec::new();
-    for tag in strings(item.get("tags")).iter().chain(&card_tags) {
-        let value = match tag.split_once(':') {
-            Some(("task_categories" | "task_ids", v)) => v,
-            Some(_) => continue,
-            None => tag.as_str(),
-        };
-        words.push(value.replace(['-', '_'], " "));
-    }
-    words.join(" ")
+    catalog::model::DatasetRecord::from_listing_item(item)
+        .map(|record| catalog::search::schema::tag_words(&record))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
