@@ -244,6 +244,13 @@ fn report_has_the_original_sections_and_breakdowns() {
     let out = catalog().run(&["report"]);
     assert_ok(&out);
     let text = stdout(&out);
+    assert!(
+        !text.contains("bio/gene-therapy-vectors"),
+        "not a therapy dataset:\n{text}"
+    );
+    assert!(text.contains("min relevance 0.5"), "{text}");
+    let everything = stdout(&catalog().run(&["report", "--min-relevance", "0"]));
+    assert!(everything.contains("bio/gene-therapy-vectors"));
     for needle in ["clinic/trauma-therapy-conversations", "mit", "multi_turn"] {
         assert!(text.contains(needle), "missing {needle}:\n{text}");
     }

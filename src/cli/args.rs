@@ -38,7 +38,8 @@ pub enum Command {
     Show(ShowArgs),
     /// Write the datasets a query selects to a file (JSON array, JSONL or CSV), atomically
     Export(ExportArgs),
-    /// Summary report of the datasets a query selects (text on stdout, or a self-contained HTML page)
+    /// Summary report of the therapy datasets a query selects (relevance ≥ 0.5 unless
+    /// --min-relevance; text on stdout, or a self-contained HTML page)
     Report(ReportArgs),
     /// Catalog age, counts, last sync run and the paths in use
     Status(StatusArgs),

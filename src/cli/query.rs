@@ -325,15 +325,21 @@ pub fn run_export(config: &Config, args: ExportArgs, quiet: bool) -> anyhow::Res
 /// Runs `catalog report`.
 pub fn run_report(config: &Config, args: ReportArgs, quiet: bool) -> anyhow::Result<ExitCode> {
     use crate::output::{html, report};
-    let catalog = open_catalog(config, &args.filters, quiet)?;
-    let (_, records) = ranked_records(&catalog, &args.filters, 0, args.limit, false)?;
+    // A therapy report: datasets below the relevance threshold (gene therapy, customer support...)
+    // are left out unless --min-relevance says otherwise.
+    let mut filters = args.filters.clone();
+    filters.min_relevance = filters
+        .min_relevance
+        .or(Some(crate::score::DEFAULT_THRESHOLD));
+    let catalog = open_catalog(config, &filters, quiet)?;
+    let (_, records) = ranked_records(&catalog, &filters, 0, args.limit, false)?;
     let counts = catalog
         .store
         .counts(crate::sync::SAMPLING_RELEVANCE_FLOOR)?;
-    let filters_description = describe_filters(&args.filters);
+    let filters_description = describe_filters(&filters);
     let input = report::ReportInput {
         records: &records,
-        query: args.filters.text.as_deref().unwrap_or(""),
+        query: filters.text.as_deref().unwrap_or(""),
         filters_description: &filters_description,
         generated_at: chrono::Utc::now(),
         catalog_size: counts.present,
