@@ -373,6 +373,15 @@ fn string_or_list_fields_and_absent_card_data_are_normalised() {
     let listed = show("lab/ptsd-therapy-chat");
     assert_eq!(listed["license"], "apache-2.0");
     assert_eq!(listed["languages"], serde_json::json!(["en"]));
+    let found_by = listed["found_by"].as_array().unwrap();
+    assert!(
+        found_by.contains(&serde_json::json!("search:therapy")),
+        "{found_by:?}"
+    );
+    assert!(
+        found_by.contains(&serde_json::json!("search:ptsd")),
+        "{found_by:?}"
+    );
     let no_card = show("someone/grief-counseling");
     assert_eq!(no_card["card_data"], serde_json::Value::Null);
     assert!(no_card["therapeutic_relevance"].as_f64().unwrap() > 0.3);

@@ -19,6 +19,7 @@ pub fn run(config: &Config, args: ShowArgs, _quiet: bool) -> anyhow::Result<Exit
         return Ok(ExitCode::from(super::exit::RUNTIME));
     };
     let record = ExportRecord::from_stored(&d, None, None, true);
+    let found_by = store.found_by(&d.record.id)?;
     if args.output == ShowFormat::Json {
         let mut value = serde_json::to_value(&record)?;
         if let Some(obj) = value.as_object_mut() {
@@ -30,6 +31,7 @@ pub fn run(config: &Config, args: ShowArgs, _quiet: bool) -> anyhow::Result<Exit
             obj.insert("relevance_detail".into(), d.scores.relevance_detail.clone());
             obj.insert("first_seen".into(), d.first_seen.clone().into());
             obj.insert("gone_at".into(), d.gone_at.clone().into());
+            obj.insert("found_by".into(), serde_json::to_value(&found_by)?);
         }
         println!(
             "{}",
@@ -137,6 +139,9 @@ pub fn run(config: &Config, args: ShowArgs, _quiet: bool) -> anyhow::Result<Exit
         None => line("turns", "not sampled yet"),
     }
     line("tags", &r.tags.join(", "));
+    if !found_by.is_empty() {
+        line("found by", &found_by.join(", "));
+    }
     println!(
         "{:<20} from datasets import load_dataset; ds = load_dataset(\"{}\")",
         "load",

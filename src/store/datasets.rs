@@ -240,6 +240,17 @@ impl Store {
         Ok(changed)
     }
 
+    /// The crawl queries that found a dataset (`search:…`, `filter:…`, `all`), oldest first.
+    pub fn found_by(&self, id: &str) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT query_key FROM dataset_queries WHERE dataset_id = ?1 ORDER BY first_run, query_key",
+        )?;
+        let keys = stmt
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(keys)
+    }
+
     /// Every dataset id, in id order.
     pub fn all_ids(&self) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare("SELECT id FROM datasets ORDER BY id")?;
