@@ -108,8 +108,8 @@ pub struct SyncArgs {
     /// not change upstream are recomputed by `catalog reindex --lexicon FILE`)
     #[arg(long, value_name = "FILE")]
     pub lexicon: Option<PathBuf>,
-    /// Per-request timeout in seconds
-    #[arg(long, default_value_t = 30, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=600))]
+    /// Per-request timeout in seconds (a 1000-item listing page with card data can be several MB)
+    #[arg(long, default_value_t = 60, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=600))]
     pub timeout: u64,
 }
 
