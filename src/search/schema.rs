@@ -2,8 +2,10 @@
 //!
 //! Text fields use tantivy's English stemming analyzer (`en_stem`). `expanded` holds acronym
 //! expansions in both directions (a card saying "CBT" also indexes "cognitive behavioral therapy"
-//! and vice versa). Filters and ranking factors are fast fields; licence, language, format and
-//! modality are facets (`/license/mit`, `/language/en`, `/format/multi_turn`, `/modality/cbt`).
+//! and vice versa) and the lexicon terms the relevance scorer matched (which include terms found
+//! inside glued ids such as `Therapydataset`). Filters and ranking factors are fast fields;
+//! licence, language, format and modality are facets (`/license/mit`, `/language/en`,
+//! `/format/multi_turn`, `/modality/cbt`).
 //! Datasets marked gone (missing from a complete `sync --all`) are not indexed.
 
 use crate::model::DatasetRecord;
@@ -154,6 +156,20 @@ pub fn expansions(lexicon: &Lexicon, text: &str) -> String {
     out.join(" ")
 }
 
+/// The positive lexicon terms recorded in a relevance detail, space-separated.
+fn matched_terms(relevance_detail: &serde_json::Value) -> String {
+    relevance_detail
+        .get("matched")
+        .and_then(|m| m.as_array())
+        .map(|m| {
+            m.iter()
+                .filter_map(|t| t.get("term").and_then(|v| v.as_str()))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default()
+}
+
 /// Unix seconds of an RFC 3339 timestamp (0 when missing or invalid).
 pub fn unix_seconds(ts: Option<&str>) -> i64 {
     ts.and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
@@ -198,6 +214,9 @@ pub fn to_document(f: &Fields, lexicon: &Lexicon, d: &StoredDataset) -> TantivyD
         description
     );
     doc.add_text(f.expanded, expansions(lexicon, &all_text));
+    // Lexicon terms the scorer found, including inside glued ids ("Therapydataset" → therapy),
+    // so the domain vocabulary is searchable even where the tokenizer cannot split it.
+    doc.add_text(f.expanded, matched_terms(&d.scores.relevance_detail));
     for license in &r.licenses {
         doc.add_facet(f.facets, Facet::from_path(["license", license.as_str()]));
     }
