@@ -401,3 +401,36 @@ fn a_timed_out_request_is_retried() {
     assert!(stdout(&out).contains("1 retries"), "{}", stdout(&out));
     assert!(stdout(&out).contains("sync complete"));
 }
+
+#[test]
+fn a_refused_expand_key_is_dropped_and_the_sync_goes_on() {
+    let hub = small_hub();
+    let accepted: Vec<&str> = catalog::hub::EXPAND_KEYS
+        .iter()
+        .copied()
+        .filter(|k| *k != "mainSize")
+        .collect();
+    hub.set_expandable_keys(&accepted);
+    let sandbox = Sandbox::new();
+    let out = sandbox.sync(&hub.url(), &["--no-samples"]);
+    assert_ok(&out);
+    assert!(
+        common::stderr(&out).contains("mainSize"),
+        "{}",
+        common::stderr(&out)
+    );
+    let listing: Vec<_> = hub
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/api/datasets")
+        .collect();
+    assert_eq!(listing[0].status, Some(400));
+    assert!(listing[1..].iter().all(|r| r.status == Some(200)
+        && !r.query_values("expand").contains(&"mainSize")
+        && r.query_values("expand").contains(&"cardData")));
+    assert_eq!(
+        listing.len(),
+        83,
+        "one refused request, then one page per query"
+    );
+}

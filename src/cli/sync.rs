@@ -98,6 +98,7 @@ pub fn run(
             scorer: &scorer,
             progress,
             seen: Default::default(),
+            expand: crate::hub::default_expand_keys(),
         };
         tokio::select! {
             result = run_sync(&mut ctx, &options, &run_id) => Some(result),

@@ -383,7 +383,7 @@ fn status_error(url: &str, status: u16, headers: &HeaderMap, body: &[u8]) -> Hub
         url: url.to_string(),
         status,
         code: header("x-error-code"),
-        message: message.chars().take(300).collect(),
+        message: message.chars().take(2_000).collect(),
     }
 }
 

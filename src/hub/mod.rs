@@ -33,6 +33,24 @@ pub const EXPAND_KEYS: &[&str] = &[
     "paperswithcode_id",
 ];
 
+/// The `expand` keys a Hub accepts, read from its 400 answer
+/// `"expand" must be one of [k1, k2, …]`; `None` when the message is something else.
+pub fn accepted_expand_keys(message: &str) -> Option<Vec<String>> {
+    let start = message.find("must be one of [")? + "must be one of [".len();
+    let end = start + message[start..].find(']')?;
+    let keys: Vec<String> = message[start..end]
+        .split(',')
+        .map(|k| k.trim().trim_matches(['"', '\'', '…']).to_string())
+        .filter(|k| !k.is_empty())
+        .collect();
+    (!keys.is_empty() && message.contains("expand")).then_some(keys)
+}
+
+/// [`EXPAND_KEYS`] as owned strings.
+pub fn default_expand_keys() -> Vec<String> {
+    EXPAND_KEYS.iter().map(|k| k.to_string()).collect()
+}
+
 /// Page size asked for first; the Hub's documented cap.
 pub const PAGE_SIZE: u32 = 1000;
 /// Page size used when the first is refused.
@@ -69,8 +87,13 @@ impl ListingQuery {
         }
     }
 
-    /// URL of the first page.
-    pub fn first_url(&self, hub_base: &str, page_size: u32) -> Result<String, url::ParseError> {
+    /// URL of the first page, asking for the `expand` keys given (normally [`EXPAND_KEYS`]).
+    pub fn first_url(
+        &self,
+        hub_base: &str,
+        page_size: u32,
+        expand: &[String],
+    ) -> Result<String, url::ParseError> {
         let mut url = Url::parse(&format!("{}/api/datasets", hub_base.trim_end_matches('/')))?;
         {
             let mut q = url.query_pairs_mut();
@@ -86,7 +109,7 @@ impl ListingQuery {
                 }
             }
             q.append_pair("limit", &page_size.to_string());
-            for key in EXPAND_KEYS {
+            for key in expand {
                 q.append_pair("expand", key);
             }
         }
@@ -198,12 +221,31 @@ mod tests {
     #[test]
     fn first_url_repeats_expand_and_encodes_terms() {
         let url = ListingQuery::Search("mental health".into())
-            .first_url("http://127.0.0.1:9/", 1000)
+            .first_url("http://127.0.0.1:9/", 1000, &default_expand_keys())
             .unwrap();
         assert!(url.starts_with("http://127.0.0.1:9/api/datasets?search=mental+health&limit=1000"));
         assert_eq!(url.matches("expand=").count(), EXPAND_KEYS.len());
-        let all = ListingQuery::All.first_url("http://h", 500).unwrap();
+        let all = ListingQuery::All
+            .first_url("http://h", 500, &default_expand_keys())
+            .unwrap();
         assert!(all.contains("sort=createdAt&limit=500"));
+    }
+
+    #[test]
+    fn accepted_expand_keys_are_read_from_the_400_message() {
+        let msg = "\"expand\" must be one of [author, sha, downloads]";
+        assert_eq!(
+            accepted_expand_keys(msg),
+            Some(vec![
+                "author".to_string(),
+                "sha".to_string(),
+                "downloads".to_string()
+            ])
+        );
+        assert_eq!(
+            accepted_expand_keys("\"limit\" must be less than or equal to 500"),
+            None
+        );
     }
 
     #[test]

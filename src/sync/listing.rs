@@ -1,7 +1,7 @@
 //! Crawling one listing query page by page, committing each page atomically.
 
 use super::{Counters, SyncContext};
-use crate::hub::{HubError, ListingQuery, FALLBACK_PAGE_SIZE, PAGE_SIZE};
+use crate::hub::{accepted_expand_keys, HubError, ListingQuery, FALLBACK_PAGE_SIZE, PAGE_SIZE};
 use crate::model::DatasetRecord;
 use crate::store::QueryProgress;
 
@@ -38,7 +38,7 @@ pub async fn crawl_query(
     let mut first_page = resume_url.is_none();
     let mut url = match resume_url {
         Some(u) => u,
-        None => first_url(query, &base, page_size)?,
+        None => first_url(query, &base, page_size, &ctx.expand)?,
     };
     let key = query.key();
     let mut pages = progress.pages;
@@ -57,11 +57,46 @@ pub async fn crawl_query(
         ));
         let page = match ctx.hub.list_page(&url).await {
             Ok(page) => page,
-            // The page-size cap is not documented for datasets: fall back to 500 when refused.
-            Err(HubError::Status { status: 400, .. }) if first_page && page_size == PAGE_SIZE => {
-                page_size = FALLBACK_PAGE_SIZE;
-                url = first_url(query, &base, page_size)?;
-                continue;
+            Err(HubError::Status {
+                status: 400,
+                message,
+                ..
+            }) if first_page => {
+                // A Hub that no longer accepts one of our expand keys says which it accepts:
+                // keep those (for every later query too) and ask again.
+                if let Some(accepted) = accepted_expand_keys(&message) {
+                    let kept: Vec<String> = ctx
+                        .expand
+                        .iter()
+                        .filter(|k| accepted.contains(k))
+                        .cloned()
+                        .collect();
+                    if kept.len() < ctx.expand.len() && !kept.is_empty() {
+                        ctx.progress.warn(&format!(
+                            "the Hub refused expand keys {:?}; continuing without them",
+                            ctx.expand
+                                .iter()
+                                .filter(|k| !kept.contains(k))
+                                .collect::<Vec<_>>()
+                        ));
+                        ctx.expand = kept;
+                        url = first_url(query, &base, page_size, &ctx.expand)?;
+                        continue;
+                    }
+                }
+                // The page-size cap is not documented for datasets: fall back to 500 when refused.
+                if page_size == PAGE_SIZE {
+                    page_size = FALLBACK_PAGE_SIZE;
+                    url = first_url(query, &base, page_size, &ctx.expand)?;
+                    continue;
+                }
+                return Err(HubError::Status {
+                    url,
+                    status: 400,
+                    code: None,
+                    message,
+                }
+                .into());
             }
             Err(e) => return Err(e.into()),
         };
@@ -123,9 +158,14 @@ pub async fn crawl_query(
     }
 }
 
-fn first_url(query: &ListingQuery, base: &str, page_size: u32) -> Result<String, ListingError> {
+fn first_url(
+    query: &ListingQuery,
+    base: &str,
+    page_size: u32,
+    expand: &[String],
+) -> Result<String, ListingError> {
     query
-        .first_url(base, page_size)
+        .first_url(base, page_size, expand)
         .map_err(|e| ListingError::BadResponse {
             url: base.to_string(),
             problem: format!("invalid hub URL: {e}"),

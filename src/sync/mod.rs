@@ -147,6 +147,8 @@ pub struct SyncContext<'a> {
     pub progress: Progress,
     /// Ids seen in this process.
     pub seen: HashSet<String>,
+    /// `expand` keys asked for (starts as [`crate::hub::EXPAND_KEYS`]; shrinks if the Hub refuses one).
+    pub expand: Vec<String>,
 }
 
 /// Runs (or resumes) a sync. `run_id_out` receives the run id as soon as it exists, so a caller

@@ -254,6 +254,12 @@ impl FakeHub {
         lock(&self.state).max_limit = max_limit;
     }
 
+    /// Restricts the accepted `expand` keys (a Hub that dropped a key answers 400 listing the
+    /// valid ones).
+    pub fn set_expandable_keys(&self, keys: &[&str]) {
+        lock(&self.state).expandable = Some(keys.iter().map(|k| k.to_string()).collect());
+    }
+
     /// From now on Hub routes answer 401 `Invalid credentials in Authorization header` to a
     /// Bearer token not in `tokens` (anonymous requests still work).
     pub fn accept_only_tokens(&self, tokens: &[&str]) {

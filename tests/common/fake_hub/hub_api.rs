@@ -37,7 +37,8 @@ pub(crate) async fn list_datasets(
     if let Some(refusal) = refuse_bad_token(&state, &headers) {
         return refusal;
     }
-    let listing = match ListingRequest::parse(&query, state.max_limit) {
+    let listing = match ListingRequest::parse(&query, state.max_limit, state.expandable.as_deref())
+    {
         Ok(listing) => listing,
         Err(message) => return json_error(StatusCode::BAD_REQUEST, &message),
     };
@@ -121,7 +122,7 @@ fn detail(shared: &Shared, id: &str, uri: &Uri, headers: &HeaderMap) -> Response
         return refusal;
     }
     let expand = all(&query, "expand");
-    if let Err(message) = check_expand(&expand) {
+    if let Err(message) = check_expand(&expand, state.expandable.as_deref()) {
         return json_error(StatusCode::BAD_REQUEST, &message);
     }
     let authenticated = bearer_token(headers).is_some();
@@ -205,7 +206,11 @@ struct ListingRequest {
 }
 
 impl ListingRequest {
-    fn parse(query: &[(String, String)], max_limit: usize) -> Result<Self, String> {
+    fn parse(
+        query: &[(String, String)],
+        max_limit: usize,
+        expandable: Option<&[String]>,
+    ) -> Result<Self, String> {
         let sort = first(query, "sort").unwrap_or(DEFAULT_SORT).to_string();
         if !SORT_KEYS.contains(&sort.as_str()) {
             return Err(format!("Invalid sort parameter: {sort}"));
@@ -228,7 +233,7 @@ impl ListingRequest {
             }
         };
         let expand = all(query, "expand");
-        check_expand(&expand)?;
+        check_expand(&expand, expandable)?;
         let cursor = match first(query, "cursor") {
             None => None,
             Some(text) => Some(Cursor::decode(text, &sort).ok_or("Invalid cursor")?),
@@ -286,14 +291,15 @@ impl ListingRequest {
     }
 }
 
-fn check_expand(expand: &[&str]) -> Result<(), String> {
-    if expand.iter().all(|key| EXPANDABLE_KEYS.contains(key)) {
+fn check_expand(expand: &[&str], expandable: Option<&[String]>) -> Result<(), String> {
+    let valid: Vec<&str> = match expandable {
+        Some(keys) => keys.iter().map(String::as_str).collect(),
+        None => EXPANDABLE_KEYS.to_vec(),
+    };
+    if expand.iter().all(|key| valid.contains(key)) {
         return Ok(());
     }
-    Err(format!(
-        "\"expand\" must be one of [{}]",
-        EXPANDABLE_KEYS.join(", ")
-    ))
+    Err(format!("\"expand\" must be one of [{}]", valid.join(", ")))
 }
 
 /// Listing order: sort key descending, then `_id` ascending (the Hub's keyset shape).

@@ -45,6 +45,8 @@ pub(crate) struct HubState {
     pub max_limit: usize,
     /// When set, Hub routes answer 401 to a Bearer token outside this list.
     pub accepted_tokens: Option<Vec<String>>,
+    /// When set, the only `expand` keys accepted (default: the contract's list).
+    pub expandable: Option<Vec<String>>,
 }
 
 impl HubState {
@@ -59,6 +61,7 @@ impl HubState {
             rate: RateWindow::new(DEFAULT_QUOTA, DEFAULT_WINDOW),
             max_limit: DEFAULT_MAX_LIMIT,
             accepted_tokens: None,
+            expandable: None,
         }
     }
 
