@@ -4,6 +4,28 @@ use super::{quality, relevance, Lexicon, QualityInput, Relevance, RelevanceInput
 use crate::model::DatasetRecord;
 use crate::store::Scores;
 
+/// The id plus the lower-case glued form of every camelCase word of its name part
+/// (`ticoAg/MeChat_smile` → `ticoAg/MeChat_smile mechat`): the tokenizer splits camelCase, and
+/// corpus names such as MeChat must match as one word, never as the phrase "me chat".
+fn with_glued_words(id: &str) -> String {
+    let name = id.rsplit('/').next().unwrap_or(id);
+    let glued: Vec<String> = name
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| {
+            let mut chars = w.chars();
+            chars.next().is_some()
+                && chars.any(char::is_uppercase)
+                && w.chars().any(char::is_lowercase)
+        })
+        .map(str::to_lowercase)
+        .collect();
+    if glued.is_empty() {
+        id.to_string()
+    } else {
+        format!("{id} {}", glued.join(" "))
+    }
+}
+
 /// Scores records with one lexicon, relative to one day (quality's recency).
 pub struct Scorer {
     lexicon: Lexicon,
@@ -38,10 +60,11 @@ impl Scorer {
                 .filter_map(|t| t.strip_prefix("task_ids:"))
                 .map(str::to_string),
         );
+        let id = with_glued_words(&record.id);
         relevance(
             &self.lexicon,
             &RelevanceInput {
-                id: &record.id,
+                id: &id,
                 pretty_name: record.pretty_name.as_deref(),
                 tags: &tags,
                 task_categories: &task_categories,
@@ -77,5 +100,18 @@ impl Scorer {
             quality: q.score,
             quality_detail: serde_json::to_value(&q).unwrap_or_default(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn camel_case_name_words_are_added_glued() {
+        assert_eq!(
+            super::with_glued_words("ticoAg/MeChat_smile"),
+            "ticoAg/MeChat_smile mechat"
+        );
+        assert_eq!(super::with_glued_words("a/plain-name"), "a/plain-name");
+        assert_eq!(super::with_glued_words("a/ALLCAPS"), "a/ALLCAPS");
     }
 }

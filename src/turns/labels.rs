@@ -182,10 +182,10 @@ fn inline_label_start(before: &str) -> Option<usize> {
         start = word_start(start - 1)?;
     }
     let first = before[start..].chars().next()?;
-    let boundary = before[..start]
-        .chars()
-        .next_back()
-        .is_none_or(|p| p.is_whitespace() || matches!(p, '.' | '!' | '?' | '"' | '\'' | '”' | ')'));
+    // `>` and `]` end template tokens: `</s>USER:`, `[/INST]ASSISTANT:`.
+    let boundary = before[..start].chars().next_back().is_none_or(|p| {
+        p.is_whitespace() || matches!(p, '.' | '!' | '?' | '"' | '\'' | '”' | ')' | '>' | ']')
+    });
     (boundary && (first.is_uppercase() || !first.is_lowercase())).then_some(start)
 }
 

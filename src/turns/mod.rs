@@ -26,6 +26,7 @@ mod labels;
 mod lenient_json;
 mod messages;
 mod names;
+mod pyrepr;
 mod sample;
 mod select;
 mod stats;

@@ -24,6 +24,7 @@ use super::labels::LabelContext;
 use super::lenient_json::parse_possibly_cut;
 use super::messages::{parse_list_value, ListKind, ListParse};
 use super::names::{self, Side};
+use super::pyrepr::python_literal_to_json;
 use super::transcript::parse_transcript;
 use super::{Layout, SampleRow, TurnAnalysis};
 use serde_json::Value;
@@ -165,9 +166,14 @@ fn read_lists(
                     return None;
                 }
                 let value = if cut {
-                    parse_possibly_cut(trimmed)?
+                    parse_possibly_cut(trimmed).or_else(|| {
+                        python_literal_to_json(trimmed).and_then(|j| parse_possibly_cut(&j))
+                    })?
                 } else {
-                    serde_json::from_str(trimmed).ok()?
+                    serde_json::from_str(trimmed).ok().or_else(|| {
+                        // CSV uploads often hold Python reprs: `[{'role': 'user', ...}]`.
+                        python_literal_to_json(trimmed).and_then(|j| serde_json::from_str(&j).ok())
+                    })?
                 };
                 parse_list_value(&value, conversational)
             }

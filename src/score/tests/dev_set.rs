@@ -100,3 +100,29 @@ fn relevance_generalises_to_a_held_out_hand_labelled_set() {
     assert!(m.f1 >= 0.9, "held-out F1 {:.3}: {m:?}", m.f1);
     assert!(roc_auc(&scored) >= 0.95);
 }
+
+/// Glued-token and CamelCase corpus matching must not fire inside everyday words.
+#[test]
+fn corpus_names_and_mental_do_not_fire_inside_other_words() {
+    let scorer = crate::score::Scorer::new(
+        super::lex(),
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+    );
+    let score = |id: &str, description: &str| {
+        let item = serde_json::json!({"id": id, "description": description});
+        scorer
+            .score(&crate::model::DatasetRecord::from_listing_item(&item).unwrap())
+            .relevance
+    };
+    assert!(score("x/mechatronics-qa", "") < 0.2);
+    assert!(score("y/environmental-experimental-fundamentals", "") < 0.2);
+    assert!(
+        score(
+            "z/chit-chat",
+            "Let me chat with you about movies in a friendly chat."
+        ) < 0.3
+    );
+    // ...while the corpus names still count where they are names.
+    assert!(score("lab/MeChat_converted", "") >= DEFAULT_THRESHOLD);
+    assert!(score("lab/soulchat-sft", "") >= DEFAULT_THRESHOLD);
+}

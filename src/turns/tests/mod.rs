@@ -22,3 +22,48 @@ pub(super) fn analyze_file(relative: &str) -> TurnAnalysis {
 pub(super) fn turns(analysis: &TurnAnalysis) -> Vec<u32> {
     analysis.rows.iter().map(|r| r.turns).collect()
 }
+
+/// Rows built inline: `(column, cell)` pairs per row.
+fn inline_rows(rows: &[Vec<(&str, serde_json::Value)>]) -> Vec<SampleRow> {
+    rows.iter()
+        .enumerate()
+        .map(|(i, cells)| SampleRow {
+            row_idx: i as i64,
+            row: cells
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+            truncated_cells: Vec::new(),
+        })
+        .collect()
+}
+
+#[test]
+fn python_repr_cells_from_csv_uploads_are_read() {
+    let cell = |n: usize| {
+        let messages: Vec<String> = (0..n)
+            .map(|i| {
+                let from = if i % 2 == 0 { "human" } else { "gpt" };
+                format!("{{'from': '{from}', 'value': \"I can't stop worrying ({i})\"}}")
+            })
+            .collect();
+        serde_json::Value::String(format!("[{}]", messages.join(", ")))
+    };
+    let rows = inline_rows(&[
+        vec![("conversations", cell(6))],
+        vec![("conversations", cell(4))],
+    ]);
+    let analysis = analyze(&rows).expect("python repr list recognised");
+    assert_eq!(turns(&analysis), vec![6, 4]);
+}
+
+#[test]
+fn vicuna_one_line_templates_count_every_turn() {
+    let text = "USER: hi ASSISTANT: hello</s>USER: more ASSISTANT: ok</s>";
+    let rows = inline_rows(&[
+        vec![("text", serde_json::Value::from(text))],
+        vec![("text", serde_json::Value::from(text))],
+    ]);
+    let analysis = analyze(&rows).expect("transcript recognised");
+    assert_eq!(turns(&analysis), vec![4, 4]);
+}
