@@ -67,3 +67,24 @@ fn vicuna_one_line_templates_count_every_turn() {
     let analysis = analyze(&rows).expect("transcript recognised");
     assert_eq!(turns(&analysis), vec![4, 4]);
 }
+
+#[test]
+fn chatglm_history_pairs_count_the_whole_conversation() {
+    let row = |n_history: usize| {
+        let history: Vec<serde_json::Value> = (0..n_history)
+            .map(|i| serde_json::json!([format!("我最近很焦虑 {i}"), format!("能多说一些吗？{i}")]))
+            .collect();
+        vec![
+            ("instruction", serde_json::Value::from("我还是睡不着")),
+            ("input", serde_json::Value::from("")),
+            (
+                "output",
+                serde_json::Value::from("我们一起看看可以做些什么。"),
+            ),
+            ("history", serde_json::Value::from(history)),
+        ]
+    };
+    let analysis = analyze(&inline_rows(&[row(2), row(3)])).expect("layout");
+    // history pairs (2 turns each) + the final instruction/output exchange.
+    assert_eq!(turns(&analysis), vec![6, 8]);
+}
