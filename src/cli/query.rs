@@ -145,41 +145,63 @@ pub(crate) fn build_filters(args: &FilterArgs) -> anyhow::Result<(QueryFilters, 
     Ok((filters, weights))
 }
 
-/// Runs the ranked query and returns (total matches, records of the page).
-pub(crate) fn ranked_records(
-    catalog: &Catalog,
-    args: &FilterArgs,
-    offset: usize,
-    limit: usize,
-    explain: bool,
-) -> anyhow::Result<(usize, Vec<ExportRecord>)> {
-    let (filters, weights) = build_filters(args)?;
-    let text = args.text.as_deref().unwrap_or("");
-    let result = search(
-        &catalog.index,
-        &catalog.lexicon,
-        text,
-        &filters,
-        &weights,
-        offset,
-        limit,
-    )?;
-    let ids: Vec<String> = result.hits.iter().map(|h| h.id.clone()).collect();
-    let stored = catalog.store.get_many(&ids)?;
-    let records = result
-        .hits
-        .iter()
-        .filter_map(|hit| {
-            let d = stored.iter().find(|d| d.record.id == hit.id)?;
-            Some(ExportRecord::from_stored(
-                d,
-                Some(hit.score),
-                Some(hit.factors),
-                explain,
-            ))
+/// A validated query: the text, its filters and its weights (built once per command).
+pub(crate) struct RankedQuery<'a> {
+    text: &'a str,
+    filters: QueryFilters,
+    weights: Weights,
+}
+
+impl<'a> RankedQuery<'a> {
+    /// Validates the filter flags.
+    pub(crate) fn new(args: &'a FilterArgs) -> anyhow::Result<RankedQuery<'a>> {
+        let (filters, weights) = build_filters(args)?;
+        Ok(RankedQuery {
+            text: args.text.as_deref().unwrap_or(""),
+            filters,
+            weights,
         })
-        .collect();
-    Ok((result.total, records))
+    }
+
+    /// Runs the query and returns (total matches, records of the page, best first).
+    pub(crate) fn records(
+        &self,
+        catalog: &Catalog,
+        offset: usize,
+        limit: usize,
+        explain: bool,
+    ) -> anyhow::Result<(usize, Vec<ExportRecord>)> {
+        let result = search(
+            &catalog.index,
+            &catalog.lexicon,
+            self.text,
+            &self.filters,
+            &self.weights,
+            offset,
+            limit,
+        )?;
+        let ids: Vec<String> = result.hits.iter().map(|h| h.id.clone()).collect();
+        let mut stored: std::collections::HashMap<String, crate::store::StoredDataset> = catalog
+            .store
+            .get_many(&ids)?
+            .into_iter()
+            .map(|d| (d.record.id.clone(), d))
+            .collect();
+        let records = result
+            .hits
+            .iter()
+            .filter_map(|hit| {
+                let d = stored.remove(&hit.id)?;
+                Some(ExportRecord::from_stored(
+                    &d,
+                    Some(hit.score),
+                    Some(hit.factors),
+                    explain,
+                ))
+            })
+            .collect();
+        Ok((result.total, records))
+    }
 }
 
 fn terminal_width() -> usize {
@@ -192,20 +214,13 @@ fn terminal_width() -> usize {
 
 /// Runs `catalog query`.
 pub fn run_query(config: &Config, args: QueryArgs, quiet: bool) -> anyhow::Result<ExitCode> {
+    let query = RankedQuery::new(&args.filters)?;
     let catalog = open_catalog(config, &args.filters, quiet)?;
-    let (total, records) = ranked_records(
-        &catalog,
-        &args.filters,
-        args.offset,
-        args.limit,
-        args.explain,
-    )?;
+    let (total, records) = query.records(&catalog, args.offset, args.limit, args.explain)?;
     let mut out = std::io::stdout().lock();
     match args.output {
         OutputFormat::Table if records.is_empty() => {
-            let hint = if build_filters(&args.filters)?.0.has_turn_filter()
-                && !args.filters.include_unknown_turns
-            {
+            let hint = if query.filters.has_turn_filter() && !args.filters.include_unknown_turns {
                 " (datasets with unknown turns are excluded by turn filters; add --include-unknown-turns)"
             } else {
                 ""
@@ -221,8 +236,7 @@ pub fn run_query(config: &Config, args: QueryArgs, quiet: bool) -> anyhow::Resul
                 table::render(&records, args.offset, text, terminal_width(), color)
             )?;
             if args.explain {
-                let weights = build_filters(&args.filters)?.1;
-                writeln!(out, "\nweights: {}", serde_json::to_string(&weights)?)?;
+                writeln!(out, "\nweights: {}", serde_json::to_string(&query.weights)?)?;
                 for (i, r) in records.iter().enumerate() {
                     write!(out, "{}", explain_block(args.offset + i + 1, r))?;
                 }
@@ -295,9 +309,10 @@ fn explain_block(rank: usize, r: &ExportRecord) -> String {
 
 /// Runs `catalog export`.
 pub fn run_export(config: &Config, args: ExportArgs, quiet: bool) -> anyhow::Result<ExitCode> {
+    let query = RankedQuery::new(&args.filters)?;
     let catalog = open_catalog(config, &args.filters, quiet)?;
     let limit = args.limit.unwrap_or(usize::MAX / 2);
-    let (_, records) = ranked_records(&catalog, &args.filters, 0, limit, false)?;
+    let (_, records) = query.records(&catalog, 0, limit, false)?;
     let body = match args.output {
         ExportFormat::Json => serde_json::to_string_pretty(&records)? + "\n",
         ExportFormat::Jsonl => {
@@ -331,8 +346,9 @@ pub fn run_report(config: &Config, args: ReportArgs, quiet: bool) -> anyhow::Res
     filters.min_relevance = filters
         .min_relevance
         .or(Some(crate::score::DEFAULT_THRESHOLD));
+    let query = RankedQuery::new(&filters)?;
     let catalog = open_catalog(config, &filters, quiet)?;
-    let (_, records) = ranked_records(&catalog, &filters, 0, args.limit, false)?;
+    let (_, records) = query.records(&catalog, 0, args.limit, false)?;
     let counts = catalog
         .store
         .counts(crate::sync::SAMPLING_RELEVANCE_FLOOR)?;
