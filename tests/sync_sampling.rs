@@ -7,12 +7,6 @@ use common::fake_hub::{FakeHub, ViewerDataset, ViewerEndpoint, ViewerError, View
 use common::{assert_ok, chat_row, stdout, therapy_item, Sandbox};
 use serde_json::Value;
 
-fn show_json(sandbox: &Sandbox, id: &str) -> Value {
-    let out = sandbox.run(&["show", id, "--output", "json"]);
-    assert_ok(&out);
-    serde_json::from_str(&stdout(&out)).unwrap()
-}
-
 fn hub_with_viewer() -> FakeHub {
     let hub = FakeHub::start();
     hub.set_quota(100_000);
@@ -97,7 +91,7 @@ fn sampling_measures_turns_with_provenance_and_never_fails_the_sync() {
     assert_ok(&out);
     println!("{}", stdout(&out));
 
-    let long = show_json(&sandbox, "clinic/long-therapy-sessions");
+    let long = sandbox.show_json("clinic/long-therapy-sessions");
     assert_eq!(long["avg_turns"], 24.0, "system prompt excluded: {long:#}");
     assert_eq!(long["conversation_format"], "multi_turn");
     assert_eq!(long["turns_source"], "viewer:default/train");
@@ -105,7 +99,7 @@ fn sampling_measures_turns_with_provenance_and_never_fails_the_sync() {
     assert_eq!(long["turns_sampled"], 6);
     assert_eq!(long["num_conversations_source"], "viewer_size");
 
-    let cut = show_json(&sandbox, "lab/cut-counseling-chats");
+    let cut = sandbox.show_json("lab/cut-counseling-chats");
     assert_eq!(
         cut["avg_turns"], 30.0,
         "cut cells re-read through /rows: {cut:#}"
@@ -113,17 +107,17 @@ fn sampling_measures_turns_with_provenance_and_never_fails_the_sync() {
     assert_eq!(cut["turns_exact"], true);
     assert!(hub.count("/rows") >= 1);
 
-    let not_ready = show_json(&sandbox, "slow/therapy-not-ready");
+    let not_ready = sandbox.show_json("slow/therapy-not-ready");
     assert_eq!(not_ready["turns_status"], "retry");
-    let blocked = show_json(&sandbox, "blocked/therapy-blocked");
+    let blocked = sandbox.show_json("blocked/therapy-blocked");
     assert_eq!(blocked["turns_status"], "unavailable");
     assert!(blocked["turns_reason"]
         .as_str()
         .unwrap_or("")
         .contains("DatasetInBlockListError"));
-    let hidden = show_json(&sandbox, "hidden/therapy-private-viewer");
+    let hidden = sandbox.show_json("hidden/therapy-private-viewer");
     assert_eq!(hidden["turns_status"], "unavailable");
-    let auth = show_json(&sandbox, "auth/therapy-viewer-401");
+    let auth = sandbox.show_json("auth/therapy-viewer-401");
     assert_eq!(auth["turns_status"], "unavailable");
     assert!(
         auth["turns_reason"].as_str().unwrap_or("").contains("401"),
@@ -163,4 +157,32 @@ fn sampling_measures_turns_with_provenance_and_never_fails_the_sync() {
         .collect();
     assert_eq!(ids.len(), 2, "{ids:?}");
     assert!(ids.contains(&"clinic/long-therapy-sessions".to_string()));
+}
+
+#[test]
+fn a_viewer_outage_is_retried_next_sync_not_marked_unavailable() {
+    let hub = FakeHub::start();
+    hub.set_quota(100_000);
+    hub.add_dataset(therapy_item(
+        "clinic/long-therapy-sessions",
+        "therapy session conversations",
+    ));
+    hub.set_viewer(
+        "clinic/long-therapy-sessions",
+        ViewerDataset::new().with_split(ViewerSplit::new(
+            "default",
+            "train",
+            (0..3).map(|_| chat_row(22)).collect(),
+        )),
+    );
+    // 503 through the first attempt and all 5 retries.
+    hub.inject("/splits", common::fake_hub::Fault::Status(503), 6);
+    let sandbox = Sandbox::new();
+    assert_ok(&sandbox.sync(&hub.url(), &[]));
+    let first = sandbox.show_json("clinic/long-therapy-sessions");
+    assert_eq!(first["turns_status"], "retry", "{first:#}");
+    assert_ok(&sandbox.sync(&hub.url(), &[]));
+    let second = sandbox.show_json("clinic/long-therapy-sessions");
+    assert_eq!(second["turns_status"], "ok");
+    assert_eq!(second["avg_turns"], 22.0);
 }

@@ -90,27 +90,17 @@ async fn sample_one(hub: &Hub, dataset: StoredDataset) -> (String, Result<TurnRe
     (id, outcome)
 }
 
+/// Transient failures (overload, network, 5xx other than 501, `ResponseNotReady`) are retried on
+/// a later sync; answers about the dataset (401/403/404/501, cached dataset errors) are final
+/// until its sha changes.
 fn classify_failure(mut record: TurnRecord, error: &HubError) -> TurnRecord {
-    let (status, reason) = match error {
-        HubError::Status {
-            status,
-            code,
-            message,
-            ..
-        } => {
-            let code = code.clone().unwrap_or_default();
-            let transient = code.starts_with("ResponseNotReady") || *status == 429;
-            let s = if transient {
-                turn_status::RETRY
-            } else {
-                turn_status::UNAVAILABLE
-            };
-            (s, format!("HTTP {status} {code}: {message}"))
-        }
-        other => (turn_status::RETRY, other.to_string()),
-    };
-    record.status = status.to_string();
-    record.reason = Some(crate::output::sanitize::clean_line(&reason, 300));
+    record.status = if error.is_transient() {
+        turn_status::RETRY
+    } else {
+        turn_status::UNAVAILABLE
+    }
+    .to_string();
+    record.reason = Some(crate::output::sanitize::clean_line(&error.to_string(), 300));
     record
 }
 
