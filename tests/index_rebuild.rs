@@ -53,12 +53,7 @@ fn reindex_swaps_a_new_generation_and_answers_the_same() {
         "old generation removed"
     );
     let after = stdout(&sandbox.run(&["query", "therapy", "--output", "jsonl"]));
-    let strip = |s: &str| -> Vec<String> {
-        s.lines()
-            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["name"].to_string())
-            .collect()
-    };
-    assert_eq!(strip(&before), strip(&after));
+    assert_eq!(common::jsonl_names(&before), common::jsonl_names(&after));
     // A glued id is found through the lexicon terms the scorer matched inside it.
     assert!(before.contains("e/Therapydataset_formatted"), "{before}");
     // CBT ↔ cognitive behavioral therapy both ways.
@@ -94,15 +89,7 @@ fn a_corrupt_catalog_is_reported_not_panicked_on() {
 #[test]
 fn pages_of_the_whole_catalog_agree_with_the_full_ranking() {
     let sandbox = imported_sandbox();
-    let names = |args: &[&str]| -> Vec<String> {
-        let mut all = vec!["query"];
-        all.extend_from_slice(args);
-        all.extend_from_slice(&["--output", "jsonl"]);
-        stdout(&sandbox.run(&all))
-            .lines()
-            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["name"].to_string())
-            .collect()
-    };
+    let names = |args: &[&str]| sandbox.query_names(args);
     let full = names(&["--limit", "100"]);
     assert_eq!(full.len(), 5);
     assert_eq!(names(&["--limit", "2"]), full[..2].to_vec());

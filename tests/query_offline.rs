@@ -39,25 +39,8 @@ fn catalog() -> &'static Sandbox {
     })
 }
 
-fn ids(out: &std::process::Output) -> Vec<String> {
-    assert_ok(out);
-    stdout(out)
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            serde_json::from_str::<Value>(l).unwrap()["name"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
-        .collect()
-}
-
 fn query(args: &[&str]) -> Vec<String> {
-    let mut all = vec!["query"];
-    all.extend_from_slice(args);
-    all.extend_from_slice(&["--output", "jsonl"]);
-    ids(&catalog().run(&all))
+    catalog().query_names(args)
 }
 
 #[test]

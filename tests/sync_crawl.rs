@@ -365,11 +365,7 @@ fn string_or_list_fields_and_absent_card_data_are_normalised() {
     let hub = small_hub();
     let sandbox = Sandbox::new();
     assert_ok(&sandbox.sync(&hub.url(), &["--no-samples"]));
-    let show = |id: &str| -> serde_json::Value {
-        let out = sandbox.run(&["show", id, "--output", "json"]);
-        assert_ok(&out);
-        serde_json::from_str(&stdout(&out)).unwrap()
-    };
+    let show = |id: &str| sandbox.show_json(id);
     let listed = show("lab/ptsd-therapy-chat");
     assert_eq!(listed["license"], "apache-2.0");
     assert_eq!(listed["languages"], serde_json::json!(["en"]));

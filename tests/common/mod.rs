@@ -52,6 +52,23 @@ impl Sandbox {
         self.command(args).output().expect("run catalog")
     }
 
+    /// `show ID --output json`, parsed.
+    pub fn show_json(&self, id: &str) -> serde_json::Value {
+        let out = self.run(&["show", id, "--output", "json"]);
+        assert_ok(&out);
+        serde_json::from_str(&stdout(&out)).expect("show JSON")
+    }
+
+    /// `query ARGS --output jsonl`: the dataset names, best first.
+    pub fn query_names(&self, args: &[&str]) -> Vec<String> {
+        let mut all = vec!["query"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--output", "jsonl"]);
+        let out = self.run(&all);
+        assert_ok(&out);
+        jsonl_names(&stdout(&out))
+    }
+
     /// `sync` against a fake hub (both Hub and viewer on it).
     pub fn sync(&self, hub_url: &str, extra: &[&str]) -> Output {
         let mut args = vec!["sync", "--hub-url", hub_url, "--viewer-url", hub_url];
@@ -79,6 +96,17 @@ pub fn assert_ok(o: &Output) {
         stdout(o),
         stderr(o)
     );
+}
+
+/// The `name` of every JSON line.
+pub fn jsonl_names(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let record: serde_json::Value = serde_json::from_str(l).expect("JSON line");
+            record["name"].as_str().expect("name").to_string()
+        })
+        .collect()
 }
 
 /// Every file below `dir`, recursively.
