@@ -15,3 +15,6 @@ pub mod search;
 pub mod store;
 pub mod sync;
 pub mod turns;
+
+#[cfg(test)]
+pub(crate) mod test_support;

@@ -25,29 +25,82 @@ pub fn turns_cell(r: &ExportRecord) -> String {
     }
 }
 
+/// `text` lower-cased, with the byte offset in `text` of the character each lower-case byte came
+/// from. Lower-casing changes byte lengths (`İ` → `i̇`, Kelvin sign → `k`), so positions found in
+/// the lower-cased copy are only ever mapped back through this table, never used on `text`.
+fn lowered_with_origins(text: &str) -> (String, Vec<usize>) {
+    let mut lower = String::with_capacity(text.len());
+    let mut origins = Vec::with_capacity(text.len());
+    for (at, c) in text.char_indices() {
+        for l in c.to_lowercase() {
+            lower.push(l);
+            origins.extend(std::iter::repeat_n(at, l.len_utf8()));
+        }
+    }
+    (lower, origins)
+}
+
+/// Byte ranges of `text` (original offsets, on char boundaries) where a query stem occurs,
+/// matched case-insensitively.
+fn stem_hits(text: &str, words: &[String]) -> Vec<(usize, usize)> {
+    let (lower, origins) = lowered_with_origins(text);
+    let original_end = |lower_end: usize| -> usize {
+        // The end of the original character that produced the last matched lower-case byte.
+        origins
+            .get(lower_end.saturating_sub(1))
+            .and_then(|&start| {
+                text.get(start..)?
+                    .chars()
+                    .next()
+                    .map(|c| start + c.len_utf8())
+            })
+            .unwrap_or(text.len())
+    };
+    let mut hits = Vec::new();
+    for w in words {
+        let s = stem(w);
+        if s.is_empty() {
+            continue;
+        }
+        let mut from = 0;
+        while let Some(pos) = lower.get(from..).and_then(|rest| rest.find(&s)) {
+            let at = from + pos;
+            let end = at + s.len();
+            if let Some(&start) = origins.get(at) {
+                hits.push((start, original_end(end)));
+            }
+            from = end;
+        }
+    }
+    hits.sort_unstable();
+    hits
+}
+
 /// A window of `text` around the first query term, at most `width` characters.
 pub fn snippet(text: &str, query_words: &[String], width: usize) -> String {
     let clean = clean_line(text, 2_000);
-    let lower = clean.to_lowercase();
-    let hit = query_words
-        .iter()
-        .filter_map(|w| lower.find(&stem(w)))
-        .min();
+    let hit = stem_hits(&clean, query_words).first().map(|h| h.0);
+    // Characters, not bytes, decide how much context comes before the hit.
     let start_byte = match hit {
-        Some(pos) if pos > width / 3 => {
-            let mut start = pos - width / 3;
-            while !clean.is_char_boundary(start) {
-                start -= 1;
-            }
-            // Start at a word boundary when one is near.
-            match clean[start..pos].find(' ') {
-                Some(space) if space < 16 => start + space + 1,
-                _ => start,
+        Some(pos) => {
+            let before: Vec<(usize, char)> =
+                clean.get(..pos).unwrap_or("").char_indices().collect();
+            let context = width / 3;
+            if before.len() > context {
+                let window = before.get(before.len() - context..).unwrap_or(&[]);
+                let start = window.first().map_or(0, |(i, _)| *i);
+                // Start at a word boundary when one is near.
+                match window.iter().take(16).position(|(_, c)| *c == ' ') {
+                    Some(space) => window.get(space + 1).map_or(start, |(i, _)| *i),
+                    None => start,
+                }
+            } else {
+                0
             }
         }
-        _ => 0,
+        None => 0,
     };
-    let body = &clean[start_byte..];
+    let body = clean.get(start_byte..).unwrap_or(&clean);
     let prefix = if start_byte > 0 { "…" } else { "" };
     truncate(&format!("{prefix}{body}"), width)
 }
@@ -67,29 +120,14 @@ pub fn query_words(text: &str) -> Vec<String> {
 
 /// Wraps occurrences of the query stems in bold (only for terminals).
 fn highlight(cell: &str, words: &[String]) -> String {
-    let lower = cell.to_lowercase();
-    if lower.len() != cell.len() {
-        return cell.to_string();
-    }
-    let mut marks = vec![false; cell.len()];
-    for w in words {
-        let s = stem(w);
-        if s.is_empty() {
-            continue;
-        }
-        let mut from = 0;
-        while let Some(pos) = lower[from..].find(&s) {
-            let at = from + pos;
-            marks[at..at + s.len()].iter_mut().for_each(|m| *m = true);
-            from = at + s.len();
-        }
-    }
+    let hits = stem_hits(cell, words);
     let mut out = String::with_capacity(cell.len() + 16);
     let mut bold = false;
     for (i, c) in cell.char_indices() {
-        if marks[i] != bold {
-            out.push_str(if marks[i] { "\x1b[1m" } else { "\x1b[0m" });
-            bold = marks[i];
+        let marked = hits.iter().any(|&(start, end)| start <= i && i < end);
+        if marked != bold {
+            out.push_str(if marked { "\x1b[1m" } else { "\x1b[0m" });
+            bold = marked;
         }
         out.push(c);
     }
@@ -161,10 +199,45 @@ mod tests {
     }
 
     #[test]
+    fn turkish_dotted_capital_i_does_not_panic() {
+        // `İ` lower-cases to two characters (three bytes): offsets of the lower-cased copy must
+        // never be used on the original.
+        let text = format!("{} trauma therapy İSTANBUL", "İ".repeat(50));
+        let words = query_words("therapy trauma");
+        let s = snippet(&text, &words, 30);
+        assert!(s.contains("trauma"), "{s}");
+        let h = highlight(&s, &words);
+        assert!(h.contains("\x1b[1mtraum\x1b[0m"), "{h:?}");
+        let kelvin = "\u{212a}\u{212a}\u{212a} İİ therapy";
+        assert!(highlight(kelvin, &words).contains("\x1b[1mthera\x1b[0m"));
+    }
+
+    #[test]
     fn highlight_marks_terms() {
         assert_eq!(
             highlight("Trauma talk", &["trauma".into()]),
             "\x1b[1mTraum\x1b[0ma talk"
         );
+    }
+
+    mod properties {
+        use super::super::*;
+        use crate::test_support::{cases, hostile_text};
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+            #[test]
+            fn snippet_and_highlight_never_panic(
+                text in hostile_text(), query in hostile_text(), width in 0usize..120,
+            ) {
+                let words = query_words(&query);
+                let s = snippet(&text, &words, width);
+                prop_assert!(s.chars().count() <= width.max(1));
+                let h = highlight(&s, &words);
+                prop_assert_eq!(h.replace("\x1b[1m", "").replace("\x1b[0m", ""), s);
+            }
+        }
     }
 }

@@ -89,12 +89,22 @@ pub(crate) fn row_based(
             .as_ref()
             .and_then(|column| scalar_key(row.row.get(column)));
         let fingerprint = conversation.fingerprint();
-        let existing = entries.iter_mut().find(|e| {
+        let same = entries.iter().position(|e| {
             let same_id = id.is_some()
                 && e.id == id
                 && e.conversation.first_text() == conversation.first_text();
             same_id || (e.fingerprint == fingerprint && e.conversation == conversation)
         });
+        // Rows that repeat a growing history (row k+1 = row k + the next turns) are one
+        // conversation: the adjacent earlier row is a strict prefix of this one.
+        let growing = || {
+            entries.len().checked_sub(1).filter(|&last| {
+                entries[last]
+                    .conversation
+                    .is_strict_prefix_of(&conversation)
+            })
+        };
+        let existing = same.or_else(growing).and_then(|at| entries.get_mut(at));
         match existing {
             Some(entry) => {
                 if conversation.turns.len() > entry.conversation.turns.len() {

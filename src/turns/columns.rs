@@ -121,7 +121,7 @@ pub(crate) fn analyze_paired(rows: &[SampleRow]) -> Option<TurnAnalysis> {
 }
 
 /// Utterance-per-row analysis, or `None` without an id column whose groups span several rows.
-pub(crate) fn analyze_grouped(rows: &[SampleRow]) -> Option<TurnAnalysis> {
+pub(crate) fn analyze_grouped(rows: &[SampleRow], whole: bool) -> Option<TurnAnalysis> {
     let all = column_names(rows);
     let group_by = all.iter().find(|c| {
         names::is_conversation_id(c)
@@ -160,13 +160,29 @@ pub(crate) fn analyze_grouped(rows: &[SampleRow]) -> Option<TurnAnalysis> {
     if members.iter().all(|m| m.len() < 2) {
         return None;
     }
-    let sampled: HashSet<i64> = rows.iter().map(|r| r.row_idx).collect();
+    let mut sampled: HashSet<i64> = rows.iter().map(|r| r.row_idx).collect();
+    if whole {
+        // The data ends after the last row: a group ending there is complete.
+        if let Some(last) = rows.iter().map(|r| r.row_idx).max() {
+            sampled.insert(last + 1);
+        }
+    }
+    let turn_number = turn_number_column(rows, group_by, &utterance);
     let conversations = keys
         .into_iter()
         .zip(&members)
         .filter_map(|(key, group)| {
             let mut conversation = Conversation::default();
+            let mut previous_turn: Option<String> = None;
             for &i in group {
+                // Segment rows of one turn (same turn number) are one message.
+                if let Some(column) = &turn_number {
+                    let number = scalar_key(rows[i].row.get(column));
+                    if number.is_some() && number == previous_turn {
+                        continue;
+                    }
+                    previous_turn = number;
+                }
                 let who = speaker
                     .and_then(|s| scalar_key(rows[i].row.get(s)))
                     .map_or(Role::Speaker(Speaker::Unknown), |s| classify_role(&s));
@@ -198,6 +214,25 @@ pub(crate) fn analyze_grouped(rows: &[SampleRow]) -> Option<TurnAnalysis> {
         rows: Vec::new(),
         conversations,
         truncated_rows: Vec::new(),
+    })
+}
+
+/// A per-row turn-number column (`turn`, `turn_id`, `turn_no`; integers), when the utterance
+/// rows may be segments of one turn. Never the group or utterance column.
+fn turn_number_column(rows: &[SampleRow], group_by: &str, utterance: &str) -> Option<String> {
+    column_names(rows).into_iter().find(|column| {
+        let words = names::tokens(column);
+        let named = words.first().is_some_and(|w| w == "turn")
+            && words
+                .iter()
+                .skip(1)
+                .all(|w| ["id", "no", "num", "number", "idx", "index"].contains(&w.as_str()));
+        named
+            && column != group_by
+            && column != utterance
+            && rows.iter().all(|r| {
+                scalar_key(r.row.get(column)).is_some_and(|v| v.trim().parse::<i64>().is_ok())
+            })
     })
 }
 

@@ -102,6 +102,18 @@ impl Conversation {
         hasher.finish()
     }
 
+    /// True when this conversation has at least two turns and `longer` starts with all of them
+    /// (same texts) and goes on.
+    pub fn is_strict_prefix_of(&self, longer: &Conversation) -> bool {
+        self.turns.len() >= 2
+            && longer.turns.len() > self.turns.len()
+            && self
+                .turns
+                .iter()
+                .zip(&longer.turns)
+                .all(|(a, b)| a.text == b.text)
+    }
+
     /// Text of the first turn, if any.
     pub fn first_text(&self) -> Option<&str> {
         self.turns.first().map(|turn| turn.text.as_str())

@@ -41,6 +41,14 @@ fn clean_label(raw: &str) -> Option<&str> {
             label = inner.trim();
         }
     }
+    // A role tag before the speaker name (`<user>求助者：`, `<AI>支持者：`): the name speaks.
+    if let Some(rest) = label.strip_prefix('<') {
+        if let Some((_, after)) = rest.split_once('>') {
+            if !after.trim().is_empty() {
+                label = after.trim();
+            }
+        }
+    }
     let first = label.chars().next()?;
     let valid_chars = label
         .chars()

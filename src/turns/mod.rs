@@ -20,15 +20,20 @@
 //! 3. one utterance per row grouped by a conversation-id column ([`columns`]).
 
 mod assemble;
+pub mod card;
 mod columns;
 mod conversation;
+pub mod evidence;
+pub mod files;
 mod labels;
 mod lenient_json;
 mod messages;
 mod names;
 mod pyrepr;
 mod sample;
+pub mod schema;
 mod select;
+pub mod statistics;
 mod stats;
 mod transcript;
 
@@ -161,10 +166,17 @@ pub struct TurnAnalysis {
 /// Detects the conversation layout of `rows` and counts turns; `None` when no layout is
 /// recognised (no figure is ever guessed).
 pub fn analyze(rows: &[SampleRow]) -> Option<TurnAnalysis> {
+    analyze_sample(rows, false)
+}
+
+/// [`analyze`], told whether `rows` are the whole data (`whole`: a complete file read from its
+/// start), so an utterance group ending at the last row is complete rather than possibly
+/// continued outside the sample.
+pub fn analyze_sample(rows: &[SampleRow], whole: bool) -> Option<TurnAnalysis> {
     if rows.is_empty() {
         return None;
     }
     select::analyze_conversation_columns(rows)
         .or_else(|| columns::analyze_paired(rows))
-        .or_else(|| columns::analyze_grouped(rows))
+        .or_else(|| columns::analyze_grouped(rows, whole))
 }

@@ -247,11 +247,16 @@ pub(crate) fn side(name: &str) -> Option<Side> {
     if has_any(name, SIDE_EXCLUDED) {
         return None;
     }
-    match (has_any(name, USER_SIDE), has_any(name, ASSISTANT_SIDE)) {
-        (true, false) => Some(Side::User),
-        (false, true) => Some(Side::Assistant),
-        _ => None,
-    }
+    // With words of both sides (`response_post`, `seeker_post`), the first one decides.
+    tokens(name).iter().find_map(|t| {
+        if USER_SIDE.contains(&t.as_str()) {
+            Some(Side::User)
+        } else if ASSISTANT_SIDE.contains(&t.as_str()) {
+            Some(Side::Assistant)
+        } else {
+            None
+        }
+    })
 }
 
 /// True for `instruction` columns (merged with an `input` column into one user turn).
@@ -312,6 +317,8 @@ mod tests {
         assert_eq!(side("questionID"), None);
         assert_eq!(side("answerText"), Some(Side::Assistant));
         assert_eq!(side("rejected"), None);
+        assert_eq!(side("seeker_post"), Some(Side::User));
+        assert_eq!(side("response_post"), Some(Side::Assistant));
         assert!(is_conversation_id("Dialogue_ID"));
         assert!(is_conversation_id("conv_id"));
         assert!(!is_conversation_id("Utterance_ID"));

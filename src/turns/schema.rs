@@ -1,0 +1,130 @@
+//! Turn figures from the card's schema alone (`cardData.dataset_info.features`), no row read.
+//!
+//! A row made of one asking text column and one answering text column (`Context`/`Response`,
+//! `question`/`answer`, `instruction`/`input`/`output`, `prompt`/`completion`,
+//! `questionText`/`answerText`) is one exchange: 2 turns, for every row of the split. A column
+//! holding a list (a conversation) tells the layout but not its length: no figure. The YAML
+//! form lists features as `{name, dtype}` (or nested `sequence`/`list`/`struct`); `dataset_info`
+//! is one object or a list of per-config objects.
+
+use super::evidence::{EvidenceSource, Figure, FigureKind, TurnEvidence};
+use super::names::{self, Side};
+use serde_json::Value;
+
+/// Evidence from `card_data`, or `None` when the card declares no features.
+pub fn evidence_from_card_schema(card_data: &Value) -> Option<TurnEvidence> {
+    let info = card_data.get("dataset_info")?;
+    let config = match info {
+        Value::Array(configs) => configs
+            .iter()
+            .find(|c| c.get("config_name").and_then(Value::as_str) == Some("default"))
+            .or_else(|| configs.first())?,
+        other => other,
+    };
+    let features = config.get("features")?.as_array()?;
+    let detail = match config.get("config_name").and_then(Value::as_str) {
+        Some(name) => format!("dataset_info.features ({name})"),
+        None => "dataset_info.features".to_string(),
+    };
+    let mut strings: Vec<&str> = Vec::new();
+    for feature in features {
+        let Some(name) = feature.get("name").and_then(Value::as_str) else {
+            continue;
+        };
+        let is_string = feature.get("dtype").and_then(Value::as_str) == Some("string");
+        let is_list = ["sequence", "list"]
+            .iter()
+            .any(|k| feature.get(*k).is_some());
+        if is_list
+            && (names::is_conversational(name)
+                || names::tokens(name).iter().any(|t| t == "history"))
+        {
+            return Some(TurnEvidence {
+                columns: vec![name.to_string()],
+                ..TurnEvidence::nothing(
+                    EvidenceSource::Schema,
+                    &detail,
+                    "a conversation-list column: the layout is known, its length is not",
+                )
+            });
+        }
+        if is_string {
+            strings.push(name);
+        }
+    }
+    let asking: Vec<&str> = strings
+        .iter()
+        .copied()
+        .filter(|n| names::side(n) == Some(Side::User))
+        .collect();
+    let answering = strings
+        .iter()
+        .copied()
+        .find(|n| names::side(n) == Some(Side::Assistant))?;
+    let first_asking = *asking.first()?;
+    let rows = split_rows(config);
+    let mut columns: Vec<String> = asking.iter().map(|s| s.to_string()).collect();
+    columns.push(answering.to_string());
+    Some(TurnEvidence {
+        source: EvidenceSource::Schema,
+        figure: Some(Figure {
+            kind: FigureKind::Exact,
+            avg: 2.0,
+            median: Some(2.0),
+            min: Some(2),
+            max: Some(2),
+            conversations: rows,
+        }),
+        detail,
+        layout: Some("paired_columns".to_string()),
+        columns,
+        note: Some(format!(
+            "one exchange a row: `{first_asking}` asks, `{answering}` answers"
+        )),
+    })
+}
+
+/// Rows of the `train` split (else all splits) declared in the config's `splits`.
+fn split_rows(config: &Value) -> Option<u64> {
+    let splits = config.get("splits")?.as_array()?;
+    let rows = |s: &Value| s.get("num_examples").and_then(Value::as_u64);
+    splits
+        .iter()
+        .find(|s| s.get("name").and_then(Value::as_str) == Some("train"))
+        .and_then(rows)
+        .or_else(|| {
+            let total: u64 = splits.iter().filter_map(rows).sum();
+            (total > 0).then_some(total)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn paired_string_columns_are_two_turns() {
+        let card = json!({"dataset_info": {"features": [{"name": "Context", "dtype": "string"},
+            {"name": "Response", "dtype": "string"}], "splits": [{"name": "train", "num_examples": 3512}]}});
+        let e = evidence_from_card_schema(&card).unwrap();
+        let f = e.figure.unwrap();
+        assert_eq!((f.avg, f.conversations), (2.0, Some(3512)));
+        assert_eq!(e.columns, ["Context", "Response"]);
+        let alpaca = json!({"dataset_info": [{"config_name": "default", "features": [
+            {"name": "instruction", "dtype": "string"}, {"name": "input", "dtype": "string"},
+            {"name": "output", "dtype": "string"}]}]});
+        assert!(evidence_from_card_schema(&alpaca).unwrap().figure.is_some());
+    }
+
+    #[test]
+    fn conversation_lists_and_unpaired_columns_give_no_figure() {
+        let chat = json!({"dataset_info": {"features": [{"name": "messages", "list": [
+            {"name": "role", "dtype": "string"}, {"name": "content", "dtype": "string"}]}]}});
+        assert!(evidence_from_card_schema(&chat).unwrap().figure.is_none());
+        let posts = json!({"dataset_info": {"features": [{"name": "text", "dtype": "string"},
+            {"name": "label", "dtype": "int64"}]}});
+        assert!(evidence_from_card_schema(&posts).is_none());
+        assert!(evidence_from_card_schema(&json!({"license": "mit"})).is_none());
+    }
+}
