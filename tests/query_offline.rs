@@ -216,7 +216,11 @@ fn show_prints_provenance_and_a_load_line() {
         text.contains("load_dataset(\"clinic/trauma-therapy-conversations\")"),
         "{text}"
     );
-    assert!(text.contains("viewer config default split train"), "{text}");
+    assert!(text.contains("config default split train"), "{text}");
+    assert!(
+        text.contains("viewer_rows: 26.00 turns over 5 conversations (exact) — default/train"),
+        "{text}"
+    );
     assert!(text.contains("avg 26.00"), "{text}");
     let missing = catalog().run(&["show", "nobody/nothing"]);
     assert_eq!(missing.status.code(), Some(1));

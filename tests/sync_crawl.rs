@@ -40,15 +40,26 @@ fn small_hub() -> FakeHub {
     hub
 }
 
+/// Listing pages only (detail calls `/api/datasets/{id}` for repository files are not listings).
 fn listing_requests(hub: &FakeHub) -> usize {
-    hub.count("/api/datasets")
+    hub.requests()
+        .iter()
+        .filter(|r| r.path == "/api/datasets")
+        .count()
 }
 
 fn viewer_requests(hub: &FakeHub) -> usize {
-    ["/splits", "/first-rows", "/rows", "/size", "/is-valid"]
-        .iter()
-        .map(|p| hub.count(p))
-        .sum()
+    [
+        "/splits",
+        "/first-rows",
+        "/rows",
+        "/size",
+        "/is-valid",
+        "/statistics",
+    ]
+    .iter()
+    .map(|p| hub.count(p))
+    .sum()
 }
 
 fn table_dump(sandbox: &Sandbox) -> Vec<(String, String, String)> {

@@ -94,7 +94,8 @@ fn sampling_measures_turns_with_provenance_and_never_fails_the_sync() {
     let long = sandbox.show_json("clinic/long-therapy-sessions");
     assert_eq!(long["avg_turns"], 24.0, "system prompt excluded: {long:#}");
     assert_eq!(long["conversation_format"], "multi_turn");
-    assert_eq!(long["turns_source"], "viewer:default/train");
+    assert_eq!(long["turns_source"], "viewer_rows:default/train");
+    assert_eq!(long["turns_figure"], "exact");
     assert_eq!(long["turns_exact"], true);
     assert_eq!(long["turns_sampled"], 6);
     assert_eq!(long["num_conversations_source"], "viewer_size");
@@ -130,9 +131,10 @@ fn sampling_measures_turns_with_provenance_and_never_fails_the_sync() {
         .iter()
         .any(|r| r.query_value("dataset") == Some("gate/therapy-gated")));
 
-    // Next sync: only the not-ready dataset is asked again.
+    // Next sync (its retry time forced with --retry-now): only the not-ready dataset is asked
+    // again.
     hub.clear_log();
-    assert_ok(&sandbox.sync(&hub.url(), &[]));
+    assert_ok(&sandbox.sync(&hub.url(), &["--retry-now"]));
     let viewer_datasets: std::collections::HashSet<String> = hub
         .requests()
         .iter()
@@ -181,7 +183,20 @@ fn a_viewer_outage_is_retried_next_sync_not_marked_unavailable() {
     assert_ok(&sandbox.sync(&hub.url(), &[]));
     let first = sandbox.show_json("clinic/long-therapy-sessions");
     assert_eq!(first["turns_status"], "retry", "{first:#}");
+    // Within the hour the retry schedule keeps the viewer out of a re-sync.
+    hub.clear_log();
     assert_ok(&sandbox.sync(&hub.url(), &[]));
+    assert_eq!(
+        hub.count("/splits"),
+        0,
+        "not asked again before its retry time"
+    );
+    assert_eq!(
+        sandbox.show_json("clinic/long-therapy-sessions")["turns_status"],
+        "retry"
+    );
+    // `--retry-now` asks at once.
+    assert_ok(&sandbox.sync(&hub.url(), &["--retry-now"]));
     let second = sandbox.show_json("clinic/long-therapy-sessions");
     assert_eq!(second["turns_status"], "ok");
     assert_eq!(second["avg_turns"], 22.0);

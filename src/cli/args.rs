@@ -104,6 +104,17 @@ pub struct SyncArgs {
     /// Most datasets sampled in one sync
     #[arg(long, default_value_t = 2000, value_name = "N")]
     pub max_samples: usize,
+    /// Bytes read from one dataset's repository files when the viewer cannot count its turns
+    /// (HTTP Range prefixes; 0 turns repo files off)
+    #[arg(long, default_value_t = crate::sync::FILE_BYTES_PER_DATASET, value_name = "BYTES")]
+    pub file_bytes: u64,
+    /// Most bytes read from repository files in one sync
+    #[arg(long, default_value_t = crate::sync::MAX_FILE_BYTES, value_name = "BYTES")]
+    pub max_file_bytes: u64,
+    /// Ask again now every dataset whose viewer or files failed transiently, instead of waiting
+    /// for its retry time (1 h, 6 h, 1 day, 3 days, then weekly)
+    #[arg(long)]
+    pub retry_now: bool,
     /// Lexicon file to use instead of the built-in index/therapy.toml (scores of datasets that did
     /// not change upstream are recomputed by `catalog reindex --lexicon FILE`)
     #[arg(long, value_name = "FILE")]

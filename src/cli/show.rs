@@ -90,31 +90,41 @@ pub fn run(config: &Config, args: ShowArgs, _quiet: bool) -> anyhow::Result<Exit
             if let Some(reason) = &t.reason {
                 line("turns reason", reason);
             }
+            let figure = t.figure_kind.as_deref().unwrap_or("?");
+            let source = record.turns_source.as_deref().unwrap_or("?");
             if let Some(avg) = t.avg_turns {
                 line(
                     "turns",
                     &format!(
-                        "avg {avg:.2}, median {:.1}, min {}, max {} over {} conversations ({})",
+                        "avg {avg:.2}, median {:.1}, min {}, max {} over {} conversations ({figure}, {source})",
                         t.median_turns.unwrap_or(0.0),
                         t.min_turns.unwrap_or(0),
                         t.max_turns.unwrap_or(0),
                         t.conversations.unwrap_or(0),
-                        if t.exact == Some(false) {
-                            "lower bound: cut cells or conversations"
-                        } else {
-                            "exact"
-                        }
                     ),
                 );
+            } else if let Some(bound) = t.lower_bound {
+                line(
+                    "turns",
+                    &format!(
+                        "at least {bound:.1} on average over {} conversations (lower bound: cut conversations, {source})",
+                        t.conversations.unwrap_or(0)
+                    ),
+                );
+            }
+            if t.avg_turns.is_some() || t.lower_bound.is_some() {
                 line(
                     "format",
-                    record.conversation_format.as_deref().unwrap_or("?"),
+                    record
+                        .conversation_format
+                        .as_deref()
+                        .unwrap_or("? (a lower bound below 20 decides none)"),
                 );
             }
             line(
-                "turns provenance",
+                "viewer sample",
                 &format!(
-                    "viewer config {} split {}, {} rows sampled, layout {}, column(s) {}{}",
+                    "config {} split {}, {} rows sampled, layout {}, column(s) {}{}",
                     t.config.as_deref().unwrap_or("?"),
                     t.split.as_deref().unwrap_or("?"),
                     t.rows_sampled.unwrap_or(0),
@@ -126,6 +136,12 @@ pub fn run(config: &Config, args: ShowArgs, _quiet: bool) -> anyhow::Result<Exit
                         .unwrap_or_default()
                 ),
             );
+            for (i, e) in t.evidence.iter().enumerate() {
+                line(
+                    if i == 0 { "turn evidence" } else { "" },
+                    &describe_evidence(e),
+                );
+            }
             if let Some(n) = t.num_conversations {
                 line(
                     "conversations",
@@ -151,4 +167,39 @@ pub fn run(config: &Config, args: ShowArgs, _quiet: bool) -> anyhow::Result<Exit
         println!("\n{}", strip_controls(desc, true));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One line per source: what it found, where, and why (the card's sentence is quoted).
+fn describe_evidence(e: &crate::turns::evidence::TurnEvidence) -> String {
+    let what = match &e.figure {
+        Some(f) => {
+            let n = f
+                .conversations
+                .map(|n| format!(" over {n} conversations"))
+                .unwrap_or_default();
+            match f.kind {
+                crate::turns::evidence::FigureKind::LowerBound => {
+                    format!("at least {:.1} turns{n} (lower bound)", f.avg)
+                }
+                kind => format!("{:.2} turns{n} ({})", f.avg, kind.as_str()),
+            }
+        }
+        None => "no figure".to_string(),
+    };
+    let mut out = format!("{}: {what}", e.source.as_str());
+    if !e.detail.is_empty() {
+        let detail = if e.source == crate::turns::evidence::EvidenceSource::Card {
+            format!("\"{}\"", e.detail)
+        } else {
+            e.detail.clone()
+        };
+        out.push_str(&format!(" — {detail}"));
+    }
+    if let Some(layout) = &e.layout {
+        out.push_str(&format!(" [{layout}]"));
+    }
+    if let Some(note) = &e.note {
+        out.push_str(&format!("; {note}"));
+    }
+    out
 }

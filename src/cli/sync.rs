@@ -84,6 +84,9 @@ pub fn run(
         concurrency: usize::from(args.concurrency),
         sampling_floor: args.sample_floor,
         max_samples: args.max_samples,
+        file_bytes_per_dataset: args.file_bytes,
+        max_file_bytes: args.max_file_bytes,
+        retry_now: args.retry_now,
     };
     let progress = Progress::for_stderr(quiet, verbose);
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -165,6 +168,7 @@ fn print_summary(c: &Counters, status: RunStatus) {
         "  samples:  {} measured, {} without a conversation layout, {} unavailable, {} to retry",
         c.sampled_ok, c.sampled_no_layout, c.sampled_unavailable, c.sampled_retry
     );
+    println!("  readmes:  {} fetched", c.readmes);
     println!("  index:    {} documents updated", c.indexed);
     println!(
         "  requests: {} sent, {} retries, {} rate-limit waits ({:.1}s)",

@@ -7,7 +7,7 @@
 //! backoff) and counts in [`HttpStats::waits_429`]. `max_requests` is a hard cap on requests sent.
 
 use super::ratelimit::{parse_ratelimit, parse_retry_after, Pacer, RateLimitPolicy};
-use reqwest::header::{HeaderMap, AUTHORIZATION, LINK};
+use reqwest::header::{HeaderMap, AUTHORIZATION, IF_NONE_MATCH, LINK, RANGE};
 use serde_json::Value;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -104,6 +104,8 @@ pub enum Bucket {
     Api,
     /// Dataset-viewer calls.
     Viewer,
+    /// Hub file downloads (`/resolve/` URLs: READMEs and data files).
+    Resolvers,
 }
 
 /// Settings of the HTTP client.
@@ -175,23 +177,72 @@ pub struct JsonResponse {
 /// HTTP client with auth, pacing, retries and budget.
 pub struct HttpClient {
     inner: reqwest::Client,
+    /// Does not follow redirects: file downloads follow them by hand, so the token goes only
+    /// to the Hub's own origin (see [`HttpClient::get_bytes`]).
+    no_redirects: reqwest::Client,
     settings: HttpSettings,
     api_pacer: Pacer,
     viewer_pacer: Pacer,
+    resolvers_pacer: Pacer,
     stats: Arc<HttpStats>,
+}
+
+/// A raw (non-JSON) response: status, headers and a body read up to a cap.
+#[derive(Debug)]
+pub struct RawResponse {
+    /// HTTP status (2xx, 3xx, 304 or 416; other statuses are errors).
+    pub status: u16,
+    /// Response headers.
+    pub headers: HeaderMap,
+    /// The body, at most the requested cap.
+    pub body: Vec<u8>,
+    /// True when the body was longer than the cap and reading stopped.
+    pub capped: bool,
+}
+
+/// Extra request details for [`HttpClient::get_bytes`].
+#[derive(Debug, Clone, Default)]
+pub struct RawRequest {
+    /// Send the token (only for the Hub's own origin).
+    pub authorize: bool,
+    /// `Range: bytes=0-<n-1>`: ask for the first `n` bytes.
+    pub first_bytes: Option<u64>,
+    /// `If-None-Match`: a stored `ETag`.
+    pub if_none_match: Option<String>,
+    /// Most body bytes read (a server ignoring `Range` is cut off here).
+    pub max_body: usize,
+}
+
+/// What a caller makes of a response the retry loop does not handle itself.
+enum Verdict<T> {
+    /// Finished.
+    Done(T),
+    /// Worth another attempt, for this reason.
+    Retry(String),
 }
 
 impl HttpClient {
     /// Builds the client. The anonymous fallback policy is 500 requests per 300 s, 1000 with a token.
     pub fn new(settings: HttpSettings) -> Result<HttpClient, reqwest::Error> {
-        let inner = reqwest::Client::builder()
-            .user_agent(concat!("catalog/", env!("CARGO_PKG_VERSION")))
-            .timeout(settings.timeout)
-            .connect_timeout(Duration::from_secs(10))
+        let builder = || {
+            reqwest::Client::builder()
+                .user_agent(concat!("catalog/", env!("CARGO_PKG_VERSION")))
+                .timeout(settings.timeout)
+                .connect_timeout(Duration::from_secs(10))
+        };
+        let inner = builder().build()?;
+        let no_redirects = builder()
+            .redirect(reqwest::redirect::Policy::none())
             .build()?;
         let quota = if settings.token.is_some() { 1000 } else { 500 };
+        let resolvers_quota = if settings.token.is_some() { 5000 } else { 3000 };
         Ok(HttpClient {
             inner,
+            no_redirects,
+            resolvers_pacer: Pacer::new(RateLimitPolicy {
+                quota: resolvers_quota,
+                window_secs: 300,
+            }),
             api_pacer: Pacer::new(RateLimitPolicy {
                 quota,
                 window_secs: 300,
@@ -203,6 +254,11 @@ impl HttpClient {
             settings,
             stats: Arc::new(HttpStats::default()),
         })
+    }
+
+    /// True when requests carry a token (gated data may be read).
+    pub fn has_token(&self) -> bool {
+        self.settings.token.is_some()
     }
 
     /// Live counters.
@@ -228,70 +284,138 @@ impl HttpClient {
 
     /// GETs `url` and parses a JSON body, with pacing and retries.
     pub async fn get_json(&self, url: &str, bucket: Bucket) -> Result<JsonResponse, HubError> {
+        let request = RawRequest {
+            authorize: true,
+            max_body: usize::MAX,
+            ..RawRequest::default()
+        };
+        self.with_retries(
+            url,
+            bucket,
+            &self.inner,
+            &request,
+            |status, headers, body, _| {
+                if !(200..=299).contains(&status) {
+                    return None;
+                }
+                Some(match serde_json::from_slice::<Value>(body) {
+                    Ok(json) => Verdict::Done(JsonResponse {
+                        body: json,
+                        next: next_link(headers),
+                    }),
+                    Err(e) => Verdict::Retry(format!("response body is not complete JSON ({e})")),
+                })
+            },
+        )
+        .await
+    }
+
+    /// GETs `url` without following redirects and returns the raw answer: 2xx, 3xx (the caller
+    /// follows `Location`), 304 and 416 are answers; other statuses are errors as for JSON.
+    pub async fn get_bytes(
+        &self,
+        url: &str,
+        bucket: Bucket,
+        request: &RawRequest,
+    ) -> Result<RawResponse, HubError> {
+        self.with_retries(
+            url,
+            bucket,
+            &self.no_redirects,
+            request,
+            |status, headers, body, capped| {
+                let answer = (200..=399).contains(&status) || status == 416;
+                answer.then(|| {
+                    Verdict::Done(RawResponse {
+                        status,
+                        headers: headers.clone(),
+                        body: body.to_vec(),
+                        capped,
+                    })
+                })
+            },
+        )
+        .await
+    }
+
+    /// The one request loop: budget, pacing, auth, 429 waits, retries with backoff. `accept`
+    /// judges a response (`None`: not an answer, handled as an HTTP error).
+    async fn with_retries<T>(
+        &self,
+        url: &str,
+        bucket: Bucket,
+        client: &reqwest::Client,
+        spec: &RawRequest,
+        mut accept: impl FnMut(u16, &HeaderMap, &[u8], bool) -> Option<Verdict<T>>,
+    ) -> Result<T, HubError> {
         let pacer = match bucket {
             Bucket::Api => &self.api_pacer,
             Bucket::Viewer => &self.viewer_pacer,
+            Bucket::Resolvers => &self.resolvers_pacer,
         };
         let mut failures = 0u32;
         let mut rate_limited = 0u32;
         loop {
             self.take_budget()?;
             tokio::time::sleep(pacer.reserve().await).await;
-            let mut request = self.inner.get(url);
-            if let Some(token) = &self.settings.token {
+            let mut request = client.get(url);
+            if let (Some(token), true) = (&self.settings.token, spec.authorize) {
                 request = request.header(AUTHORIZATION, format!("Bearer {token}"));
+            }
+            if let Some(n) = spec.first_bytes {
+                request = request.header(RANGE, format!("bytes=0-{}", n.saturating_sub(1)));
+            }
+            if let Some(etag) = &spec.if_none_match {
+                request = request.header(IF_NONE_MATCH, etag.as_str());
             }
             let outcome = match request.send().await {
                 Ok(response) => {
                     pacer.observe(response.headers()).await;
                     let status = response.status().as_u16();
                     let headers = response.headers().clone();
-                    match response.bytes().await {
-                        Ok(body) => Ok((status, headers, body)),
+                    match read_body(response, spec.max_body).await {
+                        Ok((body, capped)) => Ok((status, headers, body, capped)),
                         Err(e) => Err(describe(&e)),
                     }
                 }
                 Err(e) => Err(describe(&e)),
             };
             let retry_reason = match outcome {
-                Ok((200..=299, headers, body)) => match serde_json::from_slice::<Value>(&body) {
-                    Ok(body) => {
-                        return Ok(JsonResponse {
-                            body,
-                            next: next_link(&headers),
-                        })
+                Ok((status, headers, body, capped)) => {
+                    match accept(status, &headers, &body, capped) {
+                        Some(Verdict::Done(value)) => return Ok(value),
+                        Some(Verdict::Retry(reason)) => reason,
+                        None if status == 429 => {
+                            rate_limited += 1;
+                            if rate_limited > self.settings.max_429 {
+                                return Err(HubError::RateLimited {
+                                    url: url.to_string(),
+                                    attempts: rate_limited,
+                                });
+                            }
+                            let wait = parse_ratelimit(&headers)
+                                .map(|l| l.reset_secs)
+                                .or_else(|| parse_retry_after(&headers))
+                                .map(|secs| Duration::from_secs(secs.min(MAX_SERVER_WAIT_SECS) + 1))
+                                .unwrap_or_else(|| self.backoff(rate_limited));
+                            self.stats.waits_429.fetch_add(1, Ordering::Relaxed);
+                            self.stats
+                                .wait_429_ms
+                                .fetch_add(wait.as_millis() as u64, Ordering::Relaxed);
+                            tokio::time::sleep(wait).await;
+                            continue;
+                        }
+                        None => {
+                            let error = status_error(url, status, &headers, &body);
+                            let coded = headers.contains_key("x-error-code");
+                            let retryable = matches!(status, 408 | 502 | 503 | 504)
+                                || (status == 500 && !coded);
+                            if !retryable || failures >= self.settings.max_retries {
+                                return Err(error);
+                            }
+                            error.to_string()
+                        }
                     }
-                    Err(e) => format!("response body is not complete JSON ({e})"),
-                },
-                Ok((429, headers, _)) => {
-                    rate_limited += 1;
-                    if rate_limited > self.settings.max_429 {
-                        return Err(HubError::RateLimited {
-                            url: url.to_string(),
-                            attempts: rate_limited,
-                        });
-                    }
-                    let wait = parse_ratelimit(&headers)
-                        .map(|l| l.reset_secs)
-                        .or_else(|| parse_retry_after(&headers))
-                        .map(|secs| Duration::from_secs(secs.min(MAX_SERVER_WAIT_SECS) + 1))
-                        .unwrap_or_else(|| self.backoff(rate_limited));
-                    self.stats.waits_429.fetch_add(1, Ordering::Relaxed);
-                    self.stats
-                        .wait_429_ms
-                        .fetch_add(wait.as_millis() as u64, Ordering::Relaxed);
-                    tokio::time::sleep(wait).await;
-                    continue;
-                }
-                Ok((status, headers, body)) => {
-                    let error = status_error(url, status, &headers, &body);
-                    let coded = headers.contains_key("x-error-code");
-                    let retryable =
-                        matches!(status, 408 | 502 | 503 | 504) || (status == 500 && !coded);
-                    if !retryable || failures >= self.settings.max_retries {
-                        return Err(error);
-                    }
-                    error.to_string()
                 }
                 Err(message) => message,
             };
@@ -307,6 +431,23 @@ impl HttpClient {
             tokio::time::sleep(self.backoff(failures)).await;
         }
     }
+}
+
+/// Reads a body up to `max` bytes; the flag says reading stopped at the cap.
+async fn read_body(
+    mut response: reqwest::Response,
+    max: usize,
+) -> Result<(Vec<u8>, bool), reqwest::Error> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        let room = max.saturating_sub(body.len());
+        if chunk.len() > room {
+            body.extend_from_slice(chunk.get(..room).unwrap_or(&[]));
+            return Ok((body, true));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((body, false))
 }
 
 fn describe(e: &reqwest::Error) -> String {

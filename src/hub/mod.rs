@@ -4,9 +4,13 @@
 //! tags are AND-ed, `expand` selects the returned keys, pagination follows `Link: rel="next"`.
 
 pub mod client;
+pub mod files;
 pub mod ratelimit;
 
-pub use client::{Bucket, HttpClient, HttpSettings, HttpStats, HubError, JsonResponse};
+pub use client::{
+    Bucket, HttpClient, HttpSettings, HttpStats, HubError, JsonResponse, RawRequest, RawResponse,
+};
+pub use files::{FilePrefix, ReadmeFetch};
 
 use serde_json::Value;
 use url::Url;
@@ -200,6 +204,27 @@ impl Hub {
             ],
         );
         Ok(self.http.get_json(&url, Bucket::Viewer).await?.body)
+    }
+
+    /// `GET /statistics?dataset=&config=&split=`: per-column statistics over the whole split.
+    pub async fn statistics(
+        &self,
+        dataset: &str,
+        config: &str,
+        split: &str,
+    ) -> Result<Value, HubError> {
+        let url = self.viewer_url(
+            "statistics",
+            &[("dataset", dataset), ("config", config), ("split", split)],
+        );
+        Ok(self.http.get_json(&url, Bucket::Viewer).await?.body)
+    }
+
+    /// `GET /api/datasets/{id}?blobs=true`: the detail body with `cardData` and `siblings`
+    /// (each with its `size`).
+    pub async fn dataset_detail(&self, id: &str) -> Result<Value, HubError> {
+        let url = format!("{}/api/datasets/{id}?blobs=true", self.hub_base);
+        Ok(self.http.get_json(&url, Bucket::Api).await?.body)
     }
 
     /// `GET /size?dataset=`.

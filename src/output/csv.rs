@@ -1,80 +1,99 @@
-//! CSV output (RFC 4180 quoting) with spreadsheet formulas neutralised.
+//! CSV output through the `csv` crate (RFC 4180 quoting), one serde row struct per record,
+//! with spreadsheet formulas neutralised in every text cell.
 
 use super::record::ExportRecord;
 use super::sanitize::csv_safe;
+use serde::Serialize;
 
-const HEADER: &[&str] = &[
-    "name",
-    "url",
-    "score",
-    "therapeutic_relevance",
-    "quality_score",
-    "avg_turns",
-    "median_turns",
-    "min_turns",
-    "max_turns",
-    "conversation_format",
-    "turns_exact",
-    "turns_layout",
-    "num_conversations",
-    "downloads",
-    "likes",
-    "license",
-    "languages",
-    "created_at",
-    "updated_at",
-    "size_bytes",
-    "matched_terms",
-    "description",
-];
+/// One CSV row: the header is these field names, in this order.
+#[derive(Serialize, Default)]
+struct Row {
+    name: String,
+    url: String,
+    score: Option<String>,
+    therapeutic_relevance: String,
+    quality_score: String,
+    avg_turns: Option<String>,
+    avg_turns_lower_bound: Option<String>,
+    median_turns: Option<f64>,
+    min_turns: Option<i64>,
+    max_turns: Option<i64>,
+    conversation_format: Option<String>,
+    turns_figure: Option<String>,
+    turns_source: Option<String>,
+    turns_exact: Option<bool>,
+    turns_layout: Option<String>,
+    num_conversations: Option<i64>,
+    downloads: i64,
+    likes: i64,
+    license: Option<String>,
+    languages: String,
+    created_at: Option<String>,
+    updated_at: Option<String>,
+    size_bytes: Option<i64>,
+    matched_terms: String,
+    description: String,
+}
 
-fn quote(cell: &str) -> String {
-    let safe = csv_safe(cell);
-    if safe.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", safe.replace('"', "\"\""))
-    } else {
-        safe
+fn safe(text: &str) -> String {
+    csv_safe(text)
+}
+
+fn safe_opt(text: Option<&str>) -> Option<String> {
+    text.map(safe)
+}
+
+impl Row {
+    fn from_record(r: &ExportRecord) -> Row {
+        Row {
+            name: safe(&r.name),
+            url: safe(&r.url),
+            score: r.score.map(|s| format!("{s:.4}")),
+            therapeutic_relevance: format!("{:.4}", r.therapeutic_relevance),
+            quality_score: format!("{:.4}", r.quality_score),
+            avg_turns: r.avg_turns.map(|a| format!("{a:.2}")),
+            avg_turns_lower_bound: r.avg_turns_lower_bound.map(|a| format!("{a:.2}")),
+            median_turns: r.median_turns,
+            min_turns: r.min_turns,
+            max_turns: r.max_turns,
+            conversation_format: safe_opt(r.conversation_format.as_deref()),
+            turns_figure: safe_opt(r.turns_figure.as_deref()),
+            turns_source: safe_opt(r.turns_source.as_deref()),
+            turns_exact: r.turns_exact,
+            turns_layout: safe_opt(r.turns_layout.as_deref()),
+            num_conversations: r.num_conversations,
+            downloads: r.downloads,
+            likes: r.likes,
+            license: safe_opt(r.license.as_deref()),
+            languages: safe(&r.languages.join(";")),
+            created_at: safe_opt(r.created_at.as_deref()),
+            updated_at: safe_opt(r.updated_at.as_deref()),
+            size_bytes: r.size_bytes,
+            matched_terms: safe(&r.matched_terms.join("; ")),
+            description: safe(&r.description),
+        }
     }
 }
 
-fn opt<T: ToString>(v: Option<T>) -> String {
-    v.map(|v| v.to_string()).unwrap_or_default()
-}
-
-/// Renders records as CSV with a header row.
+/// Renders records as CSV with a header row (the header is written even with no record).
 pub fn render(records: &[ExportRecord]) -> String {
-    let mut out = HEADER.join(",");
-    out.push('\n');
+    let mut writer = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
+    // Serialising strings, numbers and options into memory cannot fail.
     for r in records {
-        let cells = [
-            r.name.clone(),
-            r.url.clone(),
-            opt(r.score.map(|s| format!("{s:.4}"))),
-            format!("{:.4}", r.therapeutic_relevance),
-            format!("{:.4}", r.quality_score),
-            opt(r.avg_turns.map(|a| format!("{a:.2}"))),
-            opt(r.median_turns),
-            opt(r.min_turns),
-            opt(r.max_turns),
-            opt(r.conversation_format.as_deref()),
-            opt(r.turns_exact),
-            opt(r.turns_layout.as_deref()),
-            opt(r.num_conversations),
-            r.downloads.to_string(),
-            r.likes.to_string(),
-            opt(r.license.as_deref()),
-            r.languages.join(";"),
-            opt(r.created_at.as_deref()),
-            opt(r.updated_at.as_deref()),
-            opt(r.size_bytes),
-            r.matched_terms.join("; "),
-            r.description.clone(),
-        ];
-        let line: Vec<String> = cells.iter().map(|c| quote(c)).collect();
-        out.push_str(&line.join(","));
-        out.push('\n');
+        let _ = writer.serialize(Row::from_record(r));
     }
-    out
+    let rows = String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default();
+    format!("{}\n{rows}", header())
+}
+
+/// The header line, from the row struct's field names (serialising an empty row with headers).
+fn header() -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let _ = writer.serialize(Row::default());
+    let text = String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default();
+    text.lines().next().unwrap_or_default().to_string()
 }
 
 #[cfg(test)]
@@ -83,9 +102,16 @@ mod tests {
 
     #[test]
     fn quoting_and_formulas() {
-        assert_eq!(quote("a,b"), "\"a,b\"");
-        assert_eq!(quote("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(quote("=1+1"), "'=1+1");
-        assert_eq!(quote("=A1,B1"), "\"'=A1,B1\"");
+        let mut r = crate::output::report::fixtures::record("a/b");
+        r.description = "=HYPERLINK(\"x\"), say \"hi\"\nnext".to_string();
+        let out = render(&[r]);
+        let mut reader = csv::Reader::from_reader(out.as_bytes());
+        let headers = reader.headers().unwrap().clone();
+        assert_eq!(headers.len(), 25);
+        assert_eq!(headers.get(0), Some("name"));
+        let row = reader.records().next().unwrap().unwrap();
+        assert_eq!(row.len(), headers.len());
+        let description = row.get(headers.len() - 1).unwrap();
+        assert_eq!(description, "'=HYPERLINK(\"x\"), say \"hi\"\nnext");
     }
 }

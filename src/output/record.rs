@@ -32,7 +32,7 @@ pub struct ExportRecord {
     pub size_bytes: Option<i64>,
     /// Conversations in the dataset (see `num_conversations_source`).
     pub num_conversations: Option<i64>,
-    /// Average turns per conversation in the sample.
+    /// Average turns per conversation (null when only a lower bound is known).
     pub avg_turns: Option<f64>,
     /// Fewest turns in the sample.
     pub min_turns: Option<i64>,
@@ -58,15 +58,23 @@ pub struct ExportRecord {
     /// Composite rank score of this query (absent outside a ranked listing).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub score: Option<f64>,
-    /// Median turns in the sample.
+    /// Median turns.
     pub median_turns: Option<f64>,
+    /// When only a lower bound is known: the average is at least this (`avg_turns` is null).
+    pub avg_turns_lower_bound: Option<f64>,
+    /// How far the turn figure can be trusted: `exact` (a whole split or whole files), `sample`
+    /// (whole conversations of a sample), `lower_bound`, `stated` (card or schema).
+    pub turns_figure: Option<String>,
+    /// Every source asked for turn figures and what it gave.
+    pub turns_evidence: Vec<crate::turns::evidence::TurnEvidence>,
     /// Conversations counted in the sample.
     pub turns_sampled: Option<i64>,
     /// Detected layout.
     pub turns_layout: Option<String>,
-    /// How the turn figures were obtained: `viewer:<config>/<split>` or null.
+    /// Where the turn figure came from: `viewer_statistics:<config>/<split>`,
+    /// `viewer_rows:<config>/<split>`, `repo_files:<path>`, `schema:…`, `card`; null when none.
     pub turns_source: Option<String>,
-    /// True when exact, false when a lower bound.
+    /// True when exact (`turns_figure` is `exact`).
     pub turns_exact: Option<bool>,
     /// Sampling status (`ok`, `no_layout`, `unavailable`, `retry`) or null when never sampled.
     pub turns_status: Option<String>,
@@ -129,6 +137,15 @@ pub fn matched_terms(relevance_detail: &Value) -> Vec<String> {
     out
 }
 
+/// `source:detail` of a measured figure (`card` alone: its sentence is in the evidence).
+fn turns_source(t: &crate::store::TurnRecord) -> Option<String> {
+    let source = t.source.as_deref()?;
+    match t.source_detail.as_deref().filter(|d| !d.is_empty()) {
+        Some(detail) if source != "card" => Some(format!("{source}:{detail}")),
+        _ => Some(source.to_string()),
+    }
+}
+
 impl ExportRecord {
     /// Builds the record of a stored dataset; `score`/`factors` come from a ranked query.
     pub fn from_stored(
@@ -143,6 +160,7 @@ impl ExportRecord {
         let measured =
             |f: fn(&crate::store::TurnRecord) -> Option<f64>| t.filter(|_| ok).and_then(f);
         let avg_turns = measured(|t| t.avg_turns);
+        let lower_bound = measured(|t| t.lower_bound);
         ExportRecord {
             name: r.id.clone(),
             source: "huggingface".to_string(),
@@ -156,8 +174,7 @@ impl ExportRecord {
             avg_turns,
             min_turns: t.filter(|_| ok).and_then(|t| t.min_turns),
             max_turns: t.filter(|_| ok).and_then(|t| t.max_turns),
-            conversation_format: avg_turns
-                .and_then(crate::turns::conversation_format)
+            conversation_format: crate::turns::format_of(avg_turns, lower_bound)
                 .map(|f| f.as_str().to_string()),
             languages: r.languages.clone(),
             license: r.license().map(str::to_string),
@@ -168,12 +185,12 @@ impl ExportRecord {
             id: r.id.clone(),
             score,
             median_turns: measured(|t| t.median_turns),
+            avg_turns_lower_bound: lower_bound,
+            turns_figure: t.filter(|_| ok).and_then(|t| t.figure_kind.clone()),
+            turns_evidence: t.map(|t| t.evidence.clone()).unwrap_or_default(),
             turns_sampled: t.filter(|_| ok).and_then(|t| t.conversations),
             turns_layout: t.and_then(|t| t.layout.clone()),
-            turns_source: t.and_then(|t| match (&t.config, &t.split) {
-                (Some(c), Some(s)) => Some(format!("viewer:{c}/{s}")),
-                _ => None,
-            }),
+            turns_source: t.filter(|_| ok).and_then(turns_source),
             turns_exact: t.filter(|_| ok).and_then(|t| t.exact),
             turns_status: t.map(|t| t.status.clone()),
             turns_reason: t.and_then(|t| t.reason.clone()),

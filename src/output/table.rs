@@ -5,23 +5,18 @@ use super::record::ExportRecord;
 use super::report::numbers::group_thousands;
 use super::sanitize::{clean_line, truncate};
 
-/// `12.4 multi` style turns cell (`?` when unknown, `≥` when a lower bound).
+/// `12.4 multi` style turns cell: `?` when unknown, `≥15` when only a lower bound is known
+/// (`≥25 multi` once the bound decides the format).
 pub fn turns_cell(r: &ExportRecord) -> String {
-    match r.avg_turns {
-        Some(avg) => {
-            let bound = if r.turns_exact == Some(false) {
-                "≥"
-            } else {
-                ""
-            };
-            let format = r
-                .conversation_format
-                .as_deref()
-                .map(|f| f.trim_end_matches("_turn"))
-                .unwrap_or("");
-            format!("{bound}{avg:.1} {format}")
-        }
-        None => "?".to_string(),
+    let format = r
+        .conversation_format
+        .as_deref()
+        .map(|f| f.trim_end_matches("_turn"))
+        .unwrap_or("");
+    match (r.avg_turns, r.avg_turns_lower_bound) {
+        (Some(avg), _) => format!("{avg:.1} {format}"),
+        (None, Some(bound)) => format!("≥{} {format}", bound.floor()),
+        (None, None) => "?".to_string(),
     }
 }
 

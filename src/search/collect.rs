@@ -74,6 +74,7 @@ pub struct RankSegment {
     turns: Column<f64>,
     popularity: Column<f64>,
     avg_turns: Option<Column<f64>>,
+    turns_lower_bound: Option<Column<f64>>,
     last_modified: Option<Column<i64>>,
     matched: usize,
     all: Vec<Candidate>,
@@ -102,6 +103,11 @@ impl Collector for RankCollector {
             popularity: ff.f64("popularity")?,
             avg_turns: if needs_turns {
                 Some(ff.f64("avg_turns")?)
+            } else {
+                None
+            },
+            turns_lower_bound: if needs_turns {
+                Some(ff.f64("turns_lower_bound")?)
             } else {
                 None
             },
@@ -144,7 +150,23 @@ impl RankSegment {
             }
         }
         if let Some(column) = &self.avg_turns {
+            let bound = self
+                .turns_lower_bound
+                .as_ref()
+                .and_then(|c| c.first(doc))
+                .filter(|b| *b >= 0.0);
             match column.first(doc).filter(|a| *a >= 0.0) {
+                // Only a lower bound: it meets a minimum it already reaches, and the format it
+                // already decides (multi_turn); a maximum or another format never matches.
+                None if bound.is_some() => {
+                    let bound = bound.unwrap_or(0.0);
+                    let format_ok = f.format.is_none_or(|want| {
+                        crate::turns::format_of(None, Some(bound)) == Some(want)
+                    });
+                    return f.max_turns.is_none()
+                        && format_ok
+                        && f.min_turns.is_none_or(|m| bound >= m);
+                }
                 None => return f.include_unknown_turns,
                 Some(avg) => {
                     let format_ok = f

@@ -42,6 +42,8 @@ pub struct Fields {
     pub quality: Field,
     /// Average turns, or -1 when unknown.
     pub avg_turns: Field,
+    /// Lower bound of the average turns (when only a bound is known), or -1.
+    pub turns_lower_bound: Field,
     /// Downloads (30 days).
     pub downloads: Field,
     /// Likes.
@@ -86,6 +88,7 @@ pub fn build_schema() -> (Schema, Fields) {
         relevance: b.add_f64_field("relevance", FAST),
         quality: b.add_f64_field("quality", FAST),
         avg_turns: b.add_f64_field("avg_turns", FAST),
+        turns_lower_bound: b.add_f64_field("turns_lower_bound", FAST),
         downloads: b.add_u64_field("downloads", FAST),
         likes: b.add_u64_field("likes", FAST),
         last_modified: b.add_i64_field("last_modified", FAST),
@@ -226,23 +229,30 @@ pub fn to_document(f: &Fields, lexicon: &Lexicon, d: &StoredDataset) -> TantivyD
     for modality in &modalities {
         doc.add_facet(f.facets, Facet::from_path(["modality", modality.as_str()]));
     }
-    let avg = d
-        .turns
-        .as_ref()
-        .and_then(|t| t.avg_turns)
-        .filter(|a| a.is_finite());
-    let format = avg
-        .and_then(crate::turns::conversation_format)
+    let measured = |get: fn(&crate::store::TurnRecord) -> Option<f64>| {
+        d.turns
+            .as_ref()
+            .filter(|t| t.status == crate::store::turn_status::OK)
+            .and_then(get)
+            .filter(|a| a.is_finite() && *a >= 0.0)
+    };
+    let avg = measured(|t| t.avg_turns);
+    let lower_bound = measured(|t| t.lower_bound);
+    let format = crate::turns::format_of(avg, lower_bound)
         .map(|f| f.as_str())
         .unwrap_or("unknown");
     doc.add_facet(f.facets, Facet::from_path(["format", format]));
     doc.add_f64(f.relevance, d.scores.relevance);
     doc.add_f64(f.quality, d.scores.quality);
     doc.add_f64(f.avg_turns, avg.unwrap_or(-1.0));
+    doc.add_f64(f.turns_lower_bound, lower_bound.unwrap_or(-1.0));
     doc.add_u64(f.downloads, r.downloads.max(0) as u64);
     doc.add_u64(f.likes, r.likes.max(0) as u64);
     doc.add_i64(f.last_modified, unix_seconds(r.last_modified.as_deref()));
-    doc.add_f64(f.turns_factor, super::rank::turns_factor(avg));
+    doc.add_f64(
+        f.turns_factor,
+        super::rank::turns_factor(avg.or(lower_bound)),
+    );
     doc.add_f64(
         f.popularity,
         super::rank::popularity_factor(r.downloads.max(0) as u64, r.likes.max(0) as u64),

@@ -4,10 +4,12 @@
 //! `schema/migrations/` tracked by `PRAGMA user_version`. Every write that belongs together runs in
 //! one transaction, so a crash (even `kill -9`) leaves the previous state intact.
 
+mod cards;
 mod datasets;
 mod runs;
 mod turns;
 
+pub use cards::StoredCard;
 pub use datasets::CatalogCounts;
 pub use datasets::{Scores, StoredDataset, UpsertOutcome};
 pub use runs::{QueryProgress, RunRecord, RunStatus};
@@ -21,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../schema/migrations/0001_init.sql"),
     include_str!("../../schema/migrations/0002_id_nocase.sql"),
     include_str!("../../schema/migrations/0003_run_resumes.sql"),
+    include_str!("../../schema/migrations/0004_turn_evidence.sql"),
 ];
 
 /// Errors of the catalog store.

@@ -1,8 +1,14 @@
 //! Turn statistics rows: how conversation length was measured for each dataset.
 
 use super::{now_rfc3339, Result, Store};
+use crate::turns::evidence::TurnEvidence;
 use rusqlite::{named_params, Row};
 use serde::{Deserialize, Serialize};
+
+/// Waits before asking again after a transient failure: 1 h, 6 h, 1 d, 3 d, then weekly.
+pub const RETRY_SCHEDULE_SECS: &[i64] = &[3_600, 21_600, 86_400, 259_200, 604_800];
+/// Transient failures after which a dataset is recorded as unavailable (until its sha changes).
+pub const MAX_RETRY_ATTEMPTS: i64 = 8;
 
 /// The `turn_stats` columns as selected next to a dataset (each prefixed `t_`).
 macro_rules! turn_columns {
@@ -14,7 +20,9 @@ macro_rules! turn_columns {
         t.median_turns AS t_median_turns, t.min_turns AS t_min_turns, t.max_turns AS t_max_turns,
         t.exact AS t_exact, t.num_rows AS t_num_rows, t.num_conversations AS t_num_conversations,
         t.num_conversations_source AS t_num_conversations_source, t.attempts AS t_attempts,
-        t.sampled_at AS t_sampled_at"
+        t.sampled_at AS t_sampled_at, t.source AS t_source, t.figure_kind AS t_figure_kind,
+        t.lower_bound AS t_lower_bound, t.source_detail AS t_source_detail,
+        t.evidence AS t_evidence, t.next_attempt_at AS t_next_attempt_at"
     };
 }
 pub(crate) use turn_columns;
@@ -75,6 +83,18 @@ pub struct TurnRecord {
     pub attempts: i64,
     /// When it was sampled.
     pub sampled_at: String,
+    /// The source of the figure shown (see [`crate::turns::evidence::EvidenceSource`]).
+    pub source: Option<String>,
+    /// How far the figure can be trusted (see [`crate::turns::evidence::FigureKind`]).
+    pub figure_kind: Option<String>,
+    /// For a lower-bound figure: the average is at least this (`avg_turns` is then unset).
+    pub lower_bound: Option<f64>,
+    /// Where the figure came from exactly: `default/train`, file paths, the card sentence.
+    pub source_detail: Option<String>,
+    /// Every source tried and what it gave.
+    pub evidence: Vec<TurnEvidence>,
+    /// For status `retry`: not asked again before this time (RFC 3339).
+    pub next_attempt_at: Option<String>,
 }
 
 impl TurnRecord {
@@ -105,6 +125,15 @@ impl TurnRecord {
             sampled_at: row
                 .get::<_, Option<String>>("t_sampled_at")?
                 .unwrap_or_default(),
+            source: row.get("t_source")?,
+            figure_kind: row.get("t_figure_kind")?,
+            lower_bound: row.get("t_lower_bound")?,
+            source_detail: row.get("t_source_detail")?,
+            evidence: row
+                .get::<_, Option<String>>("t_evidence")?
+                .and_then(|e| serde_json::from_str(&e).ok())
+                .unwrap_or_default(),
+            next_attempt_at: row.get("t_next_attempt_at")?,
         })
     }
 
@@ -115,18 +144,30 @@ impl TurnRecord {
 }
 
 impl Store {
-    /// Ids of datasets to sample: relevance at or above `floor`, not gated/private/disabled/gone,
-    /// never sampled, sampled at another sha, or waiting for a retry. Most relevant first.
-    pub fn sampling_candidates(&self, floor: f64, limit: usize) -> Result<Vec<String>> {
+    /// Ids of datasets to measure: relevance at or above `floor`, not private/disabled/gone
+    /// (gated ones only when `with_token`), never measured, measured at another sha, or waiting
+    /// for a retry whose time has come (any retry when `retry_now`). Most relevant first.
+    pub fn sampling_candidates(
+        &self,
+        floor: f64,
+        limit: usize,
+        with_token: bool,
+        retry_now: bool,
+    ) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT d.id FROM datasets d LEFT JOIN turn_stats t ON t.dataset_id = d.id
-             WHERE d.relevance >= ?1 AND d.gated IS NULL AND d.private = 0 AND d.disabled = 0
-               AND d.gone_at IS NULL
-               AND (t.dataset_id IS NULL OR t.status = 'retry' OR t.sha IS NOT d.sha)
+             WHERE d.relevance >= ?1 AND (d.gated IS NULL OR ?3) AND d.private = 0
+               AND d.disabled = 0 AND d.gone_at IS NULL
+               AND (t.dataset_id IS NULL OR t.sha IS NOT d.sha
+                    OR (t.status = 'retry' AND (?4 OR t.next_attempt_at IS NULL
+                                                OR t.next_attempt_at <= ?5)))
              ORDER BY d.relevance DESC, d.downloads DESC, d.id LIMIT ?2",
         )?;
         let ids = stmt
-            .query_map(rusqlite::params![floor, limit as i64], |r| r.get(0))?
+            .query_map(
+                rusqlite::params![floor, limit as i64, with_token, retry_now, now_rfc3339()],
+                |r| r.get(0),
+            )?
             .collect::<rusqlite::Result<Vec<String>>>()?;
         Ok(ids)
     }
@@ -160,14 +201,38 @@ impl Store {
         } else {
             turns.attempts.max(1)
         };
+        let mut turns = turns.clone();
+        if turns.status == status::RETRY {
+            if attempts >= MAX_RETRY_ATTEMPTS {
+                turns.status = status::UNAVAILABLE.to_string();
+                turns.reason = Some(format!(
+                    "gave up after {attempts} attempts: {}",
+                    turns.reason.as_deref().unwrap_or("transient failures")
+                ));
+            } else {
+                let index = usize::try_from(attempts - 1).unwrap_or(0);
+                let wait = RETRY_SCHEDULE_SECS
+                    .get(index)
+                    .or(RETRY_SCHEDULE_SECS.last())
+                    .copied()
+                    .unwrap_or(3_600);
+                turns.next_attempt_at = Some(
+                    (chrono::Utc::now() + chrono::Duration::seconds(wait))
+                        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                );
+            }
+        }
+        let turns = &turns;
         tx.execute(
             "INSERT OR REPLACE INTO turn_stats (dataset_id, sha, status, reason, config, split,
                 rows_sampled, layout, columns, group_by, conversations, avg_turns, median_turns,
                 min_turns, max_turns, exact, num_rows, num_conversations, num_conversations_source,
-                attempts, sampled_at)
+                attempts, sampled_at, source, figure_kind, lower_bound, source_detail, evidence,
+                next_attempt_at)
              VALUES (:id, :sha, :status, :reason, :config, :split, :rows_sampled, :layout, :columns,
                 :group_by, :conversations, :avg, :median, :min, :max, :exact, :num_rows,
-                :num_conversations, :num_conversations_source, :attempts, :sampled_at)",
+                :num_conversations, :num_conversations_source, :attempts, :sampled_at, :source,
+                :figure_kind, :lower_bound, :source_detail, :evidence, :next_attempt_at)",
             named_params! {
                 ":id": dataset_id,
                 ":sha": turns.sha,
@@ -190,6 +255,12 @@ impl Store {
                 ":num_conversations_source": turns.num_conversations_source,
                 ":attempts": attempts,
                 ":sampled_at": if turns.sampled_at.is_empty() { now_rfc3339() } else { turns.sampled_at.clone() },
+                ":source": turns.source,
+                ":figure_kind": turns.figure_kind,
+                ":lower_bound": turns.lower_bound,
+                ":source_detail": turns.source_detail,
+                ":evidence": serde_json::to_string(&turns.evidence)?,
+                ":next_attempt_at": turns.next_attempt_at,
             },
         )?;
         tx.execute(

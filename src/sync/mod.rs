@@ -22,6 +22,10 @@ use std::time::Instant;
 
 /// Documented relevance floor above which datasets are sampled through the viewer.
 pub const SAMPLING_RELEVANCE_FLOOR: f64 = 0.35;
+/// Default bytes read from one dataset's repository files (`--file-bytes`).
+pub const FILE_BYTES_PER_DATASET: u64 = 4 << 20;
+/// Default bytes read from repository files in one sync (`--max-file-bytes`).
+pub const MAX_FILE_BYTES: u64 = 2 << 30;
 
 /// What the user asked `sync` to do.
 #[derive(Debug, Clone)]
@@ -40,6 +44,12 @@ pub struct SyncOptions {
     pub sampling_floor: f64,
     /// Most datasets sampled in one sync.
     pub max_samples: usize,
+    /// Bytes read from one dataset's repository files (0: files are not read).
+    pub file_bytes_per_dataset: u64,
+    /// Bytes read from repository files in the whole sync.
+    pub max_file_bytes: u64,
+    /// Ask datasets waiting for a retry now, ignoring their schedule.
+    pub retry_now: bool,
 }
 
 impl Default for SyncOptions {
@@ -52,6 +62,9 @@ impl Default for SyncOptions {
             concurrency: 4,
             sampling_floor: SAMPLING_RELEVANCE_FLOOR,
             max_samples: 2000,
+            file_bytes_per_dataset: FILE_BYTES_PER_DATASET,
+            max_file_bytes: MAX_FILE_BYTES,
+            retry_now: false,
         }
     }
 }
@@ -91,6 +104,8 @@ pub struct Counters {
     pub sampled_unavailable: u64,
     /// Datasets to retry on a later sync.
     pub sampled_retry: u64,
+    /// READMEs fetched (new or changed).
+    pub readmes: u64,
     /// Index documents updated.
     pub indexed: u64,
     /// HTTP requests sent.

@@ -3,7 +3,8 @@
 //! Read only when nothing was measured, never called exact, and quoted in `show`. A sentence
 //! counts only when it is about one conversation: an average (`average`, `mean`, `on average`),
 //! a per-conversation unit (`per dialogue`, `each session has`), an `N-turn dialogue`, a range
-//! of turns of each conversation, or "a single round of conversation". Totals ("2,000
+//! of turns of each conversation (a lower bound: a range states no average), or "a single round
+//! of conversation". Totals ("2,000
 //! utterances in total"), other units ("20 epochs") and other senses of the words ("10 turns of
 //! the crank") are not. Utterances, messages and turns are turns; rounds and exchanges are two
 //! turns each. A few Chinese, Japanese and Korean phrasings (`平均…轮`, `平均…発話`, `평균…턴`)
@@ -110,8 +111,10 @@ fn read_sentence(p: &Patterns, sentence: &str) -> Option<(Figure, String)> {
         if let (Some(lo), Some(hi)) = (number(c.get(1)), number(c.get(2))) {
             let (lo, hi) = (lo * factor, hi * factor);
             if lo <= hi {
+                // A range states no average: the shortest conversation bounds it from below.
                 let count = |v: f64| u32::try_from(v.round() as i64).ok();
-                if let Some(f) = stated((lo + hi) / 2.0, count(lo), count(hi)) {
+                if let Some(mut f) = stated(lo, count(lo), count(hi)) {
+                    f.kind = FigureKind::LowerBound;
                     return Some((f, quote()));
                 }
             }
@@ -198,10 +201,17 @@ mod tests {
             avg("Sessions are long: 91.2 utterances per session on average."),
             Some(91.2)
         );
-        assert_eq!(avg("Each conversation has 4–12 turns."), Some(8.0));
+        // A range is a lower bound (its minimum) with its maximum, not an average.
+        let range = evidence_from_card("Each conversation has 4–12 turns.")
+            .and_then(|e| e.figure)
+            .unwrap();
+        assert_eq!(
+            (range.kind, range.avg, range.max),
+            (FigureKind::LowerBound, 4.0, Some(12))
+        );
         assert_eq!(
             avg("Every dialogue contains between 10 and 20 turns"),
-            Some(15.0)
+            Some(10.0)
         );
         assert_eq!(
             avg("Each sample is a single round of conversation."),

@@ -222,7 +222,7 @@ pub(crate) fn analyze_grouped(rows: &[SampleRow], whole: bool) -> Option<TurnAna
 fn turn_number_column(rows: &[SampleRow], group_by: &str, utterance: &str) -> Option<String> {
     column_names(rows).into_iter().find(|column| {
         let words = names::tokens(column);
-        let named = words.first().is_some_and(|w| w == "turn")
+        let named = words.first().is_some_and(|w| w == "turn" || w == "turno")
             && words
                 .iter()
                 .skip(1)

@@ -109,6 +109,16 @@ impl std::fmt::Display for Layout {
     }
 }
 
+/// The conversation format of a dataset from its average turns, or — when only a lower bound
+/// is known — `multi_turn` if the bound already reaches 20, else unknown.
+pub fn format_of(avg: Option<f64>, lower_bound: Option<f64>) -> Option<ConversationFormat> {
+    match (avg, lower_bound) {
+        (Some(avg), _) => conversation_format(avg),
+        (None, Some(bound)) if bound >= 20.0 => Some(ConversationFormat::MultiTurn),
+        _ => None,
+    }
+}
+
 /// Turn count of one sampled row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowCount {

@@ -89,6 +89,17 @@ const USER_SIDE: &[&str] = &[
     "seeker",
     "request",
     "post",
+    // Other languages the field publishes in.
+    "pregunta",
+    "consulta",
+    "pergunta",
+    "frage",
+    "вопрос",
+    "问题",
+    "提问",
+    "질문",
+    "質問",
+    "سؤال",
 ];
 
 /// Tokens of the answering side of a paired layout.
@@ -109,6 +120,15 @@ const ASSISTANT_SIDE: &[&str] = &[
     "supporter",
     "chosen",
     "target",
+    "respuesta",
+    "resposta",
+    "antwort",
+    "ответ",
+    "回答",
+    "回复",
+    "답변",
+    "جواب",
+    "إجابة",
 ];
 
 /// Tokens that make a column metadata even when it also names a side (`questionID`, `answer_start`).
@@ -161,6 +181,22 @@ const CONVERSATION_WORDS: &[&str] = &[
     "chat",
     "thread",
     "episode",
+    "dialogo",
+    "diálogo",
+    "conversacion",
+    "conversación",
+    "conversa",
+    "sesion",
+    "sesión",
+    "sessao",
+    "sessão",
+    "gespräch",
+    "sitzung",
+    "диалог",
+    "对话",
+    "会话",
+    "対話",
+    "대화",
 ];
 
 /// Tokens of an identifier.
@@ -175,6 +211,18 @@ const SPEAKER_WORDS: &[&str] = &[
     "sender",
     "participant",
     "interlocutor",
+    "hablante",
+    "rol",
+    "falante",
+    "papel",
+    "sprecher",
+    "rolle",
+    "говорящий",
+    "роль",
+    "角色",
+    "说话人",
+    "話者",
+    "화자",
 ];
 
 /// Tokens of a per-row utterance text column, most specific first.
@@ -185,6 +233,11 @@ const UTTERANCE_WORDS: &[&str] = &[
     "message",
     "content",
     "sentence",
+    "texto",
+    "mensaje",
+    "mensagem",
+    "текст",
+    "内容",
     "turn",
 ];
 
@@ -247,8 +300,17 @@ pub(crate) fn side(name: &str) -> Option<Side> {
     if has_any(name, SIDE_EXCLUDED) {
         return None;
     }
-    // With words of both sides (`response_post`, `seeker_post`), the first one decides.
+    // With words of both sides (`response_post`, `seeker_post`), the first one decides;
+    // plurals count (`Questions`/`Answers` columns of FAQ tables).
     tokens(name).iter().find_map(|t| {
+        let t = match t.strip_suffix('s') {
+            Some(singular)
+                if !USER_SIDE.contains(&t.as_str()) && !ASSISTANT_SIDE.contains(&t.as_str()) =>
+            {
+                singular.to_string()
+            }
+            _ => t.clone(),
+        };
         if USER_SIDE.contains(&t.as_str()) {
             Some(Side::User)
         } else if ASSISTANT_SIDE.contains(&t.as_str()) {

@@ -1,5 +1,5 @@
 //! A fake Hugging Face Hub + dataset-viewer server for integration tests, speaking the dialect
-//! of `/work/shared/hub-api/CONTRACT.md`.
+//! of the Hub contract (`docs/hub-contract.md`).
 //!
 //! [`FakeHub::start`] runs an axum server on `127.0.0.1:<free port>` in its own thread with its
 //! own tokio runtime, so tests may be synchronous and may run the `catalog` binary against
@@ -16,7 +16,8 @@
 //!
 //! Routes: `/api/datasets`, `/api/datasets/{owner}/{name}[/revision/{rev}]` (Hub, rate-limited,
 //! `RateLimit`/`RateLimit-Policy`/`X-Request-Id` on every response) and `/splits`,
-//! `/first-rows`, `/rows`, `/size`, `/is-valid` (viewer).
+//! `/first-rows`, `/rows`, `/size`, `/is-valid`, `/statistics` (viewer), and repository files
+//! under `/datasets/{owner}/{name}/resolve/{rev}/{path}` (see [`repo_files`]).
 #![allow(dead_code)]
 
 // `pub(crate)` only so the scratch crate's unit tests can reach them.
@@ -24,6 +25,7 @@ pub(crate) mod codec;
 mod front_door;
 mod hub_api;
 pub(crate) mod item;
+mod repo_files;
 pub(crate) mod state;
 mod viewer_api;
 mod viewer_data;
@@ -233,6 +235,33 @@ impl FakeHub {
             .push((column.to_string(), max_chars));
     }
 
+    /// Adds (replaces) a repository file, served by `resolve` and listed in `siblings`.
+    pub fn add_file(&self, id: &str, path: &str, bytes: impl Into<Vec<u8>>) {
+        let mut state = lock(&self.state);
+        state
+            .files
+            .entry(id.to_string())
+            .or_default()
+            .insert(path.to_string(), bytes.into());
+        if let Some(Value::Array(siblings)) =
+            state.dataset_mut(id).and_then(|i| i.get_mut("siblings"))
+        {
+            if !siblings.iter().any(|s| s["rfilename"] == path) {
+                siblings.push(serde_json::json!({ "rfilename": path }));
+            }
+        }
+    }
+
+    /// Makes data files answer 302 to another host name (`localhost` instead of `127.0.0.1`).
+    pub fn set_file_redirects(&self, on: bool) {
+        lock(&self.state).redirect_files = on;
+    }
+
+    /// Makes files ignore `Range` (200 with the whole file).
+    pub fn set_ignore_range(&self, on: bool) {
+        lock(&self.state).ignore_range = on;
+    }
+
     /// Requests allowed per window in the `api` bucket (default 500).
     pub fn set_quota(&self, quota: u32) {
         lock(&self.state).rate.quota = quota;
@@ -336,6 +365,12 @@ fn router(state: Shared) -> Router {
             get(hub_api::dataset_detail_at_revision),
         )
         .route("/api/{*rest}", get(hub_api::hub_not_found))
+        .route(
+            "/datasets/{owner}/{name}/resolve/{revision}/{*path}",
+            get(repo_files::resolve),
+        )
+        .route("/storage/{owner}/{name}/{*path}", get(repo_files::storage))
+        .route("/statistics", get(viewer_api::statistics))
         .route("/splits", get(viewer_api::splits))
         .route("/first-rows", get(viewer_api::first_rows))
         .route("/rows", get(viewer_api::rows))

@@ -22,12 +22,15 @@
 //! export, and a Parquet reader would double the build for the rare repo that has only Parquet
 //! files the viewer cannot serve.
 
+mod choose;
 mod delimited;
 mod json;
 mod text;
 
 #[cfg(test)]
 mod tests;
+
+pub use choose::{choose_data_files, RepoFile};
 
 use super::SampleRow;
 use serde_json::{Map, Value};

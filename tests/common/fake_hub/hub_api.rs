@@ -130,11 +130,22 @@ fn detail(shared: &Shared, id: &str, uri: &Uri, headers: &HeaderMap) -> Response
         Some(item) if authenticated || !is_private(item) => item,
         _ => return repo_not_found(authenticated),
     };
-    let body = if expand.is_empty() {
+    let mut body = if expand.is_empty() {
         project(item, &DETAIL_DEFAULT_KEYS, true)
     } else {
         project(item, &expand, false)
     };
+    // `blobs=true` adds each file's size to `siblings` (contract §2).
+    if first(&query, "blobs") == Some("true") {
+        let files = state.files.get(id);
+        if let Some(Value::Array(siblings)) = body.get_mut("siblings") {
+            for sibling in siblings {
+                let path = sibling["rfilename"].as_str().unwrap_or("").to_string();
+                let size = files.and_then(|f| f.get(&path)).map_or(1234, Vec::len);
+                sibling["size"] = serde_json::json!(size);
+            }
+        }
+    }
     hub_json(StatusCode::OK, &body)
 }
 

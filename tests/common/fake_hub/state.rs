@@ -47,6 +47,12 @@ pub(crate) struct HubState {
     pub accepted_tokens: Option<Vec<String>>,
     /// When set, the only `expand` keys accepted (default: the contract's list).
     pub expandable: Option<Vec<String>>,
+    /// Repository files: dataset id → path → bytes.
+    pub files: HashMap<String, HashMap<String, Vec<u8>>>,
+    /// Data files answer 302 to another host name (`localhost`) instead of the bytes.
+    pub redirect_files: bool,
+    /// Files ignore `Range` and answer 200 with the whole body.
+    pub ignore_range: bool,
 }
 
 impl HubState {
@@ -62,6 +68,9 @@ impl HubState {
             max_limit: DEFAULT_MAX_LIMIT,
             accepted_tokens: None,
             expandable: None,
+            files: HashMap::new(),
+            redirect_files: false,
+            ignore_range: false,
         }
     }
 

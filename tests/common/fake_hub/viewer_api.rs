@@ -1,4 +1,5 @@
-//! Dataset-viewer routes (contract §4): `/splits`, `/first-rows`, `/rows`, `/size`, `/is-valid`.
+//! Dataset-viewer routes (contract §4): `/splits`, `/first-rows`, `/rows`, `/size`, `/is-valid`,
+//! `/statistics`.
 //! Each validates its parameters (422), then access (401 anonymous / 404 with a token for an
 //! unknown or private dataset), then a forced error, then serves the stored data.
 
@@ -114,6 +115,23 @@ pub(crate) async fn rows(State(shared): State<Shared>, uri: Uri, headers: Header
             "num_rows_per_page": MAX_ROWS_PER_PAGE,
             "partial": data.partial,
         }))
+    })
+}
+
+/// `GET /statistics?dataset=&config=&split=`: the split's stored statistics body.
+pub(crate) async fn statistics(
+    State(shared): State<Shared>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let query = parse_query(uri.query().unwrap_or(""));
+    respond(|| {
+        let (dataset, config, split_name) = required_split(&query)?;
+        let state = lock(&shared);
+        let data = viewer_data(&state, dataset, &headers, ViewerEndpoint::Statistics)?;
+        data.split(config, split_name)
+            .and_then(|split| split.statistics.clone())
+            .ok_or_else(ViewerError::not_found)
     })
 }
 

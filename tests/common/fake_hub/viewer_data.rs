@@ -1,6 +1,6 @@
 //! What the fake dataset viewer serves for one dataset: its splits (rows + features), the
 //! `/is-valid` capabilities, and errors forced per endpoint. Error constructors carry the
-//! recorded bodies of `/work/shared/hub-api/examples/error_viewer_*.json`.
+//! recorded error bodies of the viewer (see `docs/hub-contract.md`).
 
 use serde_json::{json, Map, Value};
 
@@ -78,6 +78,8 @@ pub struct ViewerSplit {
     pub truncated_columns: Vec<(String, usize)>,
     /// `num_rows_total` / `/size` `num_rows` when the split is bigger than the stored rows.
     pub num_rows_total: Option<u64>,
+    /// The `/statistics` body of this split (`None`: 404 `ResponseNotFound`).
+    pub statistics: Option<Value>,
 }
 
 impl ViewerSplit {
@@ -90,7 +92,14 @@ impl ViewerSplit {
             rows,
             truncated_columns: Vec::new(),
             num_rows_total: None,
+            statistics: None,
         }
+    }
+
+    /// Sets the `/statistics` body (`{num_examples, statistics: [...], partial}`).
+    pub fn with_statistics(mut self, body: Value) -> Self {
+        self.statistics = Some(body);
+        self
     }
 
     /// Replaces the inferred features.
@@ -179,6 +188,8 @@ pub enum ViewerEndpoint {
     Size,
     /// `/is-valid`
     IsValid,
+    /// `/statistics`
+    Statistics,
     /// Every viewer endpoint.
     Any,
 }
