@@ -1,4 +1,4 @@
-//! Measures therapy relevance on a labelled JSONL set (default `../shared/eval-dev/relevance.jsonl`)
+//! Measures therapy relevance on a labelled JSONL set (default `tests/fixtures/eval-dev/relevance.jsonl`)
 //! through the real scoring path, and compares with the original tool's keyword scorer.
 //!
 //! `cargo run --example eval_relevance [-- PATH]`
@@ -29,7 +29,7 @@ struct Scored<'a> {
 fn run() -> Result<(), String> {
     let path = std::env::args()
         .nth(1)
-        .unwrap_or_else(|| "../shared/eval-dev/relevance.jsonl".into());
+        .unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/eval-dev/relevance.jsonl").into());
     let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {path}: {e}"))?;
     let records = EvalRecord::parse_jsonl(&text).map_err(|e| format!("{path}: {e}"))?;
     let lexicon = Lexicon::builtin().map_err(|e| e.to_string())?;

@@ -1,7 +1,7 @@
 //! Measures turn counting on the eval-dev layout files.
 //!
-//! Usage: `cargo run --example eval_turns [DIR]` (default `../shared/eval-dev/layouts`, relative to
-//! the current directory). `DIR` holds `/first-rows`-shaped `*.json` files and `truth.jsonl`.
+//! Usage: `cargo run --example eval_turns [DIR]` (default `tests/fixtures/eval-dev/layouts` in this
+//! repository). `DIR` holds `/first-rows`-shaped `*.json` files and `truth.jsonl`.
 //! Prints one line per file, then the per-row accuracy and how many layouts were detected.
 //! Exits non-zero when a file cannot be read or parsed.
 
@@ -72,7 +72,7 @@ fn read_rows(path: &Path) -> Result<Vec<SampleRow>, String> {
 
 fn main() -> ExitCode {
     let dir = std::env::args().nth(1).map_or_else(
-        || PathBuf::from("../shared/eval-dev/layouts"),
+        || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/eval-dev/layouts")),
         PathBuf::from,
     );
     let truth_text = match std::fs::read_to_string(dir.join("truth.jsonl")) {

@@ -1,6 +1,6 @@
 //! Everything that talks to the outside: the Hub API (listing) and the dataset viewer.
 //!
-//! See `../shared/hub-api/CONTRACT.md` for the dialect: `search` matches repo ids only, `filter`
+//! See `docs/hub-contract.md` for the dialect: `search` matches repo ids only, `filter`
 //! tags are AND-ed, `expand` selects the returned keys, pagination follows `Link: rel="next"`.
 
 pub mod client;

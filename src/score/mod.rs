@@ -10,7 +10,7 @@
 //! - [`original_tool_relevance`] — the original Python tool's keyword scorer, kept only so the
 //!   evaluation can compare against it.
 //!
-//! Measured on `../shared/eval-dev/relevance.jsonl` by `cargo run --example eval_relevance`.
+//! Measured on `tests/fixtures/eval-dev/relevance.jsonl` by `cargo run --example eval_relevance`.
 
 mod baseline;
 pub mod eval;
