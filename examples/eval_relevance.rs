@@ -27,9 +27,13 @@ struct Scored<'a> {
 }
 
 fn run() -> Result<(), String> {
-    let path = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/eval-dev/relevance.jsonl").into());
+    let path = std::env::args().nth(1).unwrap_or_else(|| {
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/eval-dev/relevance.jsonl"
+        )
+        .into()
+    });
     let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {path}: {e}"))?;
     let records = EvalRecord::parse_jsonl(&text).map_err(|e| format!("{path}: {e}"))?;
     let lexicon = Lexicon::builtin().map_err(|e| e.to_string())?;

@@ -72,7 +72,12 @@ fn read_rows(path: &Path) -> Result<Vec<SampleRow>, String> {
 
 fn main() -> ExitCode {
     let dir = std::env::args().nth(1).map_or_else(
-        || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/eval-dev/layouts")),
+        || {
+            PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/eval-dev/layouts"
+            ))
+        },
         PathBuf::from,
     );
     let truth_text = match std::fs::read_to_string(dir.join("truth.jsonl")) {

@@ -85,12 +85,22 @@ fn fresh_sync_then_no_change_resync_sends_listing_requests_only() {
         fresh_viewer >= 4,
         "relevant datasets are sampled once: {fresh_viewer}"
     );
+    let listing: Vec<_> = hub
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/api/datasets")
+        .collect();
+    // The quick pass: the plan's queries, each with explicit expand keys and a 1000 page.
+    let quick: Vec<_> = listing
+        .iter()
+        .filter(|r| r.query_value("search").is_some() || r.query_value("filter").is_some())
+        .collect();
     assert!(
-        fresh_listing >= 25,
-        "plan has at least 25 queries, sent {fresh_listing}"
+        quick.len() >= 25,
+        "plan has at least 25 queries, sent {}",
+        quick.len()
     );
-    // Every listing request asks for explicit expand keys and a 1000 page.
-    for r in hub.requests().iter().filter(|r| r.path == "/api/datasets") {
+    for r in &quick {
         assert!(
             r.query_values("expand").contains(&"cardData"),
             "{:?}",
@@ -99,15 +109,20 @@ fn fresh_sync_then_no_change_resync_sends_listing_requests_only() {
         assert_eq!(r.query_value("limit"), Some("1000"));
         assert!(r.authorization.is_none(), "anonymous by default");
     }
+    // Then the whole Hub by last change (one page here) and the catch-up of changes made
+    // during it (one page).
+    let whole = listing.len() - quick.len();
+    assert_eq!(whole, 2, "full pass + catch-up");
     let out = stdout(&first);
     assert!(out.contains("sync complete"), "{out}");
+    assert!(out.contains("passes:   plan, full"), "{out}");
     let before = table_dump(&sandbox);
     let ids: Vec<&str> = before.iter().map(|(id, _, _)| id.as_str()).collect();
     assert!(ids.contains(&"counsel-lab/therapy-sessions-en"));
     assert!(ids.contains(&"someone/grief-counseling"));
     assert!(
-        !ids.contains(&"vision/cats-and-dogs"),
-        "not matched by any therapy query"
+        ids.contains(&"vision/cats-and-dogs"),
+        "the full pass stores every dataset, therapy or not"
     );
     println!("fresh sync: {fresh_listing} listing + {fresh_viewer} viewer requests\n{out}");
 
@@ -115,15 +130,16 @@ fn fresh_sync_then_no_change_resync_sends_listing_requests_only() {
     let second = sandbox.sync(&hub.url(), &[]);
     assert_ok(&second);
     let resync_listing = listing_requests(&hub);
-    assert_eq!(resync_listing, fresh_listing, "one page per query again");
+    assert_eq!(resync_listing, 1, "one page of changes since the last pass");
     assert_eq!(
         hub.requests().len(),
         resync_listing,
-        "no per-dataset or viewer calls beyond sampling"
+        "no per-dataset, file or viewer calls"
     );
     assert_eq!(table_dump(&sandbox), before, "no row changed");
     let out = stdout(&second);
     assert!(out.contains(" 0 new, 0 changed"), "{out}");
+    assert!(out.contains("passes:   incremental"), "{out}");
     println!("no-change re-sync: {resync_listing} requests\n{out}");
 }
 
@@ -196,7 +212,7 @@ fn failing_query_leaves_a_partial_run_that_the_next_sync_resumes() {
     // The first query's page fails through every retry (1 + 5 attempts).
     hub.inject("/api/datasets", Fault::Status(502), 6);
     let sandbox = Sandbox::new();
-    let out = sandbox.sync(&hub.url(), &["--no-samples"]);
+    let out = sandbox.sync(&hub.url(), &["--quick", "--no-samples"]);
     assert_eq!(
         out.status.code(),
         Some(4),
@@ -207,7 +223,7 @@ fn failing_query_leaves_a_partial_run_that_the_next_sync_resumes() {
     let queries_first = hub.count("/api/datasets");
 
     hub.clear_log();
-    let again = sandbox.sync(&hub.url(), &["--no-samples"]);
+    let again = sandbox.sync(&hub.url(), &["--quick", "--no-samples"]);
     assert_ok(&again);
     assert!(stdout(&again).contains("resumed"), "{}", stdout(&again));
     // Only the failed query is fetched again.
@@ -275,12 +291,22 @@ fn full_hub_mode_marks_missing_datasets_gone_but_keeps_them() {
     let hub = small_hub();
     let sandbox = Sandbox::new();
     assert_ok(&sandbox.sync(&hub.url(), &["--all", "--no-samples"]));
-    assert!(hub
+    // The whole-Hub pass pages by last change and asks for light keys only.
+    let whole: Vec<_> = hub
         .requests()
+        .into_iter()
+        .filter(|r| r.path == "/api/datasets" && r.query_value("sort") == Some("lastModified"))
+        .collect();
+    assert!(!whole.is_empty());
+    assert!(whole
         .iter()
-        .any(|r| r.query_value("sort") == Some("createdAt")));
+        .all(|r| !r.query_values("expand").contains(&"cardData")
+            && r.query_values("expand").contains(&"lastModified")));
+    // A dataset only the whole-Hub pass can find (no therapy word in its id or tags).
+    let ids = sandbox.query_names(&["--min-relevance", "0"]);
+    assert!(ids.contains(&"vision/cats-and-dogs".to_string()), "{ids:?}");
     hub.remove_dataset("vision/cats-and-dogs");
-    let out = sandbox.sync(&hub.url(), &["--all", "--no-samples"]);
+    let out = sandbox.sync(&hub.url(), &["--full", "--no-samples"]);
     assert_ok(&out);
     assert!(stdout(&out).contains("1 gone"), "{}", stdout(&out));
     let show = sandbox.run(&["show", "vision/cats-and-dogs"]);
@@ -419,7 +445,7 @@ fn a_refused_expand_key_is_dropped_and_the_sync_goes_on() {
         .collect();
     hub.set_expandable_keys(&accepted);
     let sandbox = Sandbox::new();
-    let out = sandbox.sync(&hub.url(), &["--no-samples"]);
+    let out = sandbox.sync(&hub.url(), &["--quick", "--no-samples"]);
     assert_ok(&out);
     assert!(
         common::stderr(&out).contains("mainSize"),

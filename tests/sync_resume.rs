@@ -1,5 +1,6 @@
-//! kill -9 in the middle of a sync: the catalog stays intact and queryable, and the next sync
-//! resumes the interrupted run without redoing finished queries.
+//! kill -9 in the middle of a quick pass: the catalog stays intact and queryable, and the next
+//! sync resumes the interrupted run without redoing finished queries. (The full pass's resume is
+//! tested in `sync_full.rs`.)
 
 mod common;
 
@@ -30,6 +31,7 @@ fn spawn_slow_sync(hub: &FakeHub, sandbox: &Sandbox, queries: usize) -> std::pro
     let child = sandbox
         .command(&[
             "sync",
+            "--quick",
             "--no-samples",
             "--hub-url",
             &hub.url(),
@@ -61,7 +63,7 @@ fn kill_9_mid_sync_keeps_the_catalog_and_the_next_sync_resumes() {
         "peer support conversations",
     ));
     let sandbox = Sandbox::new();
-    assert_ok(&sandbox.sync(&hub.url(), &["--no-samples"]));
+    assert_ok(&sandbox.sync(&hub.url(), &["--quick", "--no-samples"]));
     let before = stdout(&sandbox.run(&["query", "therapy", "--output", "jsonl"]));
     assert!(before.contains("clinic/cbt-therapy-transcripts"));
 
@@ -100,7 +102,7 @@ fn kill_9_mid_sync_keeps_the_catalog_and_the_next_sync_resumes() {
 
     // Resume: finished queries are not requested again.
     hub.clear_log();
-    let resumed = sandbox.sync(&hub.url(), &["--no-samples"]);
+    let resumed = sandbox.sync(&hub.url(), &["--quick", "--no-samples"]);
     assert_ok(&resumed);
     let out = stdout(&resumed);
     assert!(out.contains("resumed an interrupted run"), "{out}");

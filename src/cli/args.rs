@@ -68,15 +68,23 @@ impl Command {
 /// `catalog sync`
 #[derive(Debug, Args)]
 #[command(
-    after_help = "The default plan searches the Hub for the lexicon's crawl terms (repo-id \
-substrings) and tag filters. An interrupted sync (Ctrl-C, kill, crash) resumes where it stopped. \
-Only datasets that are new or changed are rewritten and re-sampled.\n\nExit codes: 0 complete, \
-4 partial (run again to resume), 130 interrupted, 1 error."
+    after_help = "The first sync runs a quick pass (the lexicon's crawl terms, matched against \
+repo ids, and tag filters: results in a few minutes), then a full pass over the whole Hub sorted \
+by last change (about 1,500 listing pages; every dataset is scored, therapy candidates get their \
+card, README and turn figures). Later syncs only list what changed since the last pass; a full \
+pass runs again weekly to refresh downloads and likes and to mark vanished datasets gone. The \
+catalog is searchable while a sync runs, and an interrupted sync (Ctrl-C, kill, crash) resumes \
+where it stopped.\n\nExit codes: 0 complete, 4 partial (run again to resume), 130 interrupted, \
+1 error (an unreachable Hub is reported within a minute)."
 )]
 pub struct SyncArgs {
-    /// Enumerate the whole Hub (sorted by creation date) instead of the therapy plan
-    #[arg(long)]
-    pub all: bool,
+    /// Run the quick pass only (the therapy plan), not the whole-Hub pass
+    #[arg(long, conflicts_with = "full")]
+    pub quick: bool,
+    /// Run a full pass over the whole Hub now (also refreshes downloads/likes and marks
+    /// vanished datasets gone)
+    #[arg(long, alias = "all")]
+    pub full: bool,
     /// Extra Hub search term (repo-id substring); repeatable
     #[arg(long = "term", value_name = "T")]
     pub terms: Vec<String>,

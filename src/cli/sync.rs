@@ -77,7 +77,13 @@ pub fn run(
     .context("cannot build the HTTP client")?;
     let hub = Hub::new(http, &config.hub_url.value, &config.viewer_url.value);
     let options = SyncOptions {
-        all: args.all,
+        choice: if args.quick {
+            crate::sync::PassChoice::Quick
+        } else if args.full {
+            crate::sync::PassChoice::Full
+        } else {
+            crate::sync::PassChoice::Auto
+        },
         terms: args.terms,
         filters: args.filters,
         no_samples: args.no_samples,
@@ -146,6 +152,14 @@ fn print_summary(c: &Counters, status: RunStatus) {
         "sync {}{resumed} in {:.1}s",
         status.as_str(),
         c.elapsed_secs
+    );
+    println!(
+        "  passes:   {}",
+        if c.passes.is_empty() {
+            "-".to_string()
+        } else {
+            c.passes.join(", ")
+        }
     );
     println!(
         "  queries:  {}/{} done, {} failed; {} pages",

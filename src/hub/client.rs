@@ -125,6 +125,25 @@ pub struct HttpSettings {
     pub max_429: u32,
     /// Hard cap on requests sent (all buckets).
     pub max_requests: Option<u64>,
+    /// Until the first response arrives: per-request timeout and retries (an unreachable
+    /// endpoint is reported within a minute instead of after every backoff).
+    pub first_contact_timeout: Duration,
+    /// Retries of a network failure before any response arrived.
+    pub first_contact_retries: u32,
+}
+
+impl HttpSettings {
+    /// Longest time before an endpoint that never answers is reported unreachable: each attempt
+    /// waits for its timeout, with the backoff between attempts.
+    pub fn worst_case_unreachable(&self) -> Duration {
+        let attempts = self.first_contact_retries + 1;
+        let mut total = self.first_contact_timeout.min(self.timeout) * attempts;
+        for failure in 1..attempts {
+            let factor = 1u32 << (failure - 1).min(16);
+            total += (self.backoff_base * factor).min(self.backoff_cap);
+        }
+        total
+    }
 }
 
 impl std::fmt::Debug for HttpSettings {
@@ -148,6 +167,8 @@ impl Default for HttpSettings {
             backoff_cap: Duration::from_secs(8),
             max_429: 8,
             max_requests: None,
+            first_contact_timeout: Duration::from_secs(15),
+            first_contact_retries: 2,
         }
     }
 }
@@ -163,6 +184,8 @@ pub struct HttpStats {
     pub waits_429: AtomicU64,
     /// Milliseconds spent waiting on 429s.
     pub wait_429_ms: AtomicU64,
+    /// HTTP responses received (any status): zero means the endpoint was never reached.
+    pub responses: AtomicU64,
 }
 
 /// A successful JSON response.
@@ -254,6 +277,11 @@ impl HttpClient {
             settings,
             stats: Arc::new(HttpStats::default()),
         })
+    }
+
+    /// Seconds between `api` requests at the pace the current rate-limit policy allows.
+    pub fn api_seconds_per_request(&self) -> f64 {
+        self.api_pacer.seconds_per_request()
     }
 
     /// True when requests carry a token (gated data may be read).
@@ -358,7 +386,15 @@ impl HttpClient {
         loop {
             self.take_budget()?;
             tokio::time::sleep(pacer.reserve().await).await;
+            let unreached = self.stats.responses.load(Ordering::Relaxed) == 0;
             let mut request = client.get(url);
+            if unreached {
+                request = request.timeout(
+                    self.settings
+                        .first_contact_timeout
+                        .min(self.settings.timeout),
+                );
+            }
             if let (Some(token), true) = (&self.settings.token, spec.authorize) {
                 request = request.header(AUTHORIZATION, format!("Bearer {token}"));
             }
@@ -370,6 +406,7 @@ impl HttpClient {
             }
             let outcome = match request.send().await {
                 Ok(response) => {
+                    self.stats.responses.fetch_add(1, Ordering::Relaxed);
                     pacer.observe(response.headers()).await;
                     let status = response.status().as_u16();
                     let headers = response.headers().clone();
@@ -419,7 +456,14 @@ impl HttpClient {
                 }
                 Err(message) => message,
             };
-            if failures >= self.settings.max_retries {
+            let retries = if self.stats.responses.load(Ordering::Relaxed) == 0 {
+                self.settings
+                    .first_contact_retries
+                    .min(self.settings.max_retries)
+            } else {
+                self.settings.max_retries
+            };
+            if failures >= retries {
                 return Err(HubError::Transport {
                     url: url.to_string(),
                     message: retry_reason,
@@ -586,6 +630,14 @@ mod tests {
             message: String::new(),
         };
         assert!(!cached.is_transient());
+    }
+
+    #[test]
+    fn an_unreachable_endpoint_is_reported_within_a_minute() {
+        let defaults = HttpSettings::default();
+        assert!(defaults.worst_case_unreachable() <= Duration::from_secs(60));
+        // 3 attempts of 15 s, then 1 s and 2 s of backoff.
+        assert_eq!(defaults.worst_case_unreachable(), Duration::from_secs(48));
     }
 
     #[test]

@@ -50,6 +50,23 @@ pub fn accepted_expand_keys(message: &str) -> Option<Vec<String>> {
     (!keys.is_empty() && message.contains("expand")).then_some(keys)
 }
 
+/// Keys of the whole-Hub passes (full and incremental): enough to score every dataset and to
+/// notice changes, without the heavy `cardData`, `citation` or storage figures. Candidates get
+/// those from the detail call.
+pub const LIGHT_EXPAND_KEYS: &[&str] = &[
+    "author",
+    "sha",
+    "lastModified",
+    "createdAt",
+    "private",
+    "gated",
+    "disabled",
+    "downloads",
+    "likes",
+    "tags",
+    "description",
+];
+
 /// [`EXPAND_KEYS`] as owned strings.
 pub fn default_expand_keys() -> Vec<String> {
     EXPAND_KEYS.iter().map(|k| k.to_string()).collect()
@@ -67,8 +84,13 @@ pub enum ListingQuery {
     Search(String),
     /// `filter=<tag>`.
     Filter(String),
-    /// The whole Hub, `sort=createdAt` (immutable key: safe keyset pagination).
+    /// The whole Hub, `sort=createdAt` (runs recorded by older versions; kept readable).
     All,
+    /// The whole Hub, newest change first (`sort=lastModified`), light keys: the full pass.
+    Full,
+    /// Datasets changed since an RFC 3339 time, newest first (`sort=lastModified`), light keys:
+    /// pages are read until one ends before that time.
+    Since(String),
 }
 
 impl ListingQuery {
@@ -78,7 +100,14 @@ impl ListingQuery {
             ListingQuery::Search(t) => format!("search:{t}"),
             ListingQuery::Filter(t) => format!("filter:{t}"),
             ListingQuery::All => "all".to_string(),
+            ListingQuery::Full => "full".to_string(),
+            ListingQuery::Since(t) => format!("since:{t}"),
         }
+    }
+
+    /// True for the whole-Hub passes that ask for [`LIGHT_EXPAND_KEYS`] only.
+    pub fn is_light(&self) -> bool {
+        matches!(self, ListingQuery::Full | ListingQuery::Since(_))
     }
 
     /// Inverse of [`ListingQuery::key`].
@@ -86,7 +115,9 @@ impl ListingQuery {
         match key.split_once(':') {
             Some(("search", t)) if !t.is_empty() => Some(ListingQuery::Search(t.to_string())),
             Some(("filter", t)) if !t.is_empty() => Some(ListingQuery::Filter(t.to_string())),
+            Some(("since", t)) if !t.is_empty() => Some(ListingQuery::Since(t.to_string())),
             None if key == "all" => Some(ListingQuery::All),
+            None if key == "full" => Some(ListingQuery::Full),
             _ => None,
         }
     }
@@ -110,6 +141,9 @@ impl ListingQuery {
                 }
                 ListingQuery::All => {
                     q.append_pair("sort", "createdAt");
+                }
+                ListingQuery::Full | ListingQuery::Since(_) => {
+                    q.append_pair("sort", "lastModified");
                 }
             }
             q.append_pair("limit", &page_size.to_string());
@@ -279,6 +313,8 @@ mod tests {
             ListingQuery::Search("cbt".into()),
             ListingQuery::Filter("mental-health".into()),
             ListingQuery::All,
+            ListingQuery::Full,
+            ListingQuery::Since("2026-11-01T00:00:00.000Z".into()),
         ] {
             assert_eq!(ListingQuery::from_key(&q.key()), Some(q));
         }

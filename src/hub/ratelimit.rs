@@ -134,6 +134,13 @@ impl Pacer {
         wait
     }
 
+    /// Seconds per request at the sustained pace of the current policy (`window / quota`).
+    pub fn seconds_per_request(&self) -> f64 {
+        self.state.try_lock().map_or(0.6, |s| {
+            s.policy.window_secs as f64 / s.policy.quota.max(1) as f64
+        })
+    }
+
     /// Updates the pacer from a response's headers.
     pub async fn observe(&self, headers: &HeaderMap) {
         let mut s = self.state.lock().await;

@@ -181,6 +181,47 @@ impl Store {
             .optional()?)
     }
 
+    /// The heavy listing keys stored for a dataset (`cardData`, `citation`, `paperswithcode_id`,
+    /// `usedStorage`, `mainSize`), as Hub item keys, so a light listing item can be completed
+    /// with them instead of erasing them. Empty when the dataset is unknown.
+    pub fn heavy_item_fields(&self, id: &str) -> Result<serde_json::Map<String, Value>> {
+        let row = self
+            .conn
+            .prepare_cached(
+                "SELECT card_data, citation, paperswithcode_id, used_storage, main_size
+                 FROM datasets WHERE id = ?1",
+            )?
+            .query_row([id], |r| {
+                Ok((
+                    r.get::<_, Option<String>>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, Option<i64>>(3)?,
+                    r.get::<_, Option<i64>>(4)?,
+                ))
+            })
+            .optional()?;
+        let mut fields = serde_json::Map::new();
+        if let Some((card, citation, pwc, used, main)) = row {
+            if let Some(card) = card.and_then(|c| serde_json::from_str::<Value>(&c).ok()) {
+                fields.insert("cardData".into(), card);
+            }
+            if let Some(c) = citation {
+                fields.insert("citation".into(), Value::String(c));
+            }
+            if let Some(p) = pwc {
+                fields.insert("paperswithcode_id".into(), Value::String(p));
+            }
+            if let Some(u) = used {
+                fields.insert("usedStorage".into(), Value::from(u));
+            }
+            if let Some(m) = main {
+                fields.insert("mainSize".into(), Value::from(m));
+            }
+        }
+        Ok(fields)
+    }
+
     /// Reads several datasets by id, in the order given (missing ids are skipped).
     pub fn get_many(&self, ids: &[String]) -> Result<Vec<StoredDataset>> {
         let sql = format!("{SELECT_DATASET} WHERE d.id = ?1");

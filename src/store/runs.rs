@@ -64,7 +64,8 @@ pub struct RunRecord {
     pub finished_at: Option<String>,
     /// State.
     pub status: RunStatus,
-    /// `plan` (terms and filters) or `all` (whole Hub).
+    /// `plan` (the quick pass: terms and filters), `full` (the whole Hub), `incremental`
+    /// (changes since the last whole-Hub pass), or `all` (older whole-Hub runs).
     pub mode: String,
     /// Query keys of the plan.
     pub plan: Vec<String>,
@@ -142,6 +143,36 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()?)
+    }
+
+    /// When the newest complete run of one of `modes` started (the high-water mark of the
+    /// whole-Hub passes: everything changed before it was listed).
+    pub fn last_complete_start(&self, modes: &[&str]) -> Result<Option<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT started_at FROM sync_runs WHERE status = 'complete' AND mode = ?1
+             ORDER BY id DESC LIMIT 1",
+        )?;
+        let mut newest: Option<String> = None;
+        for mode in modes {
+            if let Some(started) = stmt
+                .query_row([mode], |r| r.get::<_, String>(0))
+                .optional()?
+            {
+                if newest.as_ref().is_none_or(|n| started > *n) {
+                    newest = Some(started);
+                }
+            }
+        }
+        Ok(newest)
+    }
+
+    /// True when any run of `mode` was ever started.
+    pub fn ever_ran(&self, mode: &str) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sync_runs WHERE mode = ?1)",
+            [mode],
+            |r| r.get::<_, bool>(0),
+        )?)
     }
 
     /// The newest run (any mode).
@@ -233,14 +264,18 @@ impl Store {
         next_url: Option<&str>,
         record_seen: bool,
     ) -> Result<Vec<UpsertOutcome>> {
+        // The whole-Hub passes find everything: recording them as "found by" adds nothing.
+        let found_by = !matches!(query_key, "all" | "full") && !query_key.starts_with("since:");
         let tx = self.conn.transaction()?;
         let mut outcomes = Vec::with_capacity(items.len());
         for (record, scores) in items {
             outcomes.push(upsert_in(&tx, record, scores)?);
-            tx.prepare_cached(
-                "INSERT OR IGNORE INTO dataset_queries (dataset_id, query_key, first_run) VALUES (?1, ?2, ?3)",
-            )?
-            .execute(rusqlite::params![record.id, query_key, run_id])?;
+            if found_by {
+                tx.prepare_cached(
+                    "INSERT OR IGNORE INTO dataset_queries (dataset_id, query_key, first_run) VALUES (?1, ?2, ?3)",
+                )?
+                .execute(rusqlite::params![record.id, query_key, run_id])?;
+            }
             if record_seen {
                 tx.prepare_cached(
                     "INSERT OR IGNORE INTO run_seen (run_id, dataset_id) VALUES (?1, ?2)",

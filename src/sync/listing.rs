@@ -1,9 +1,18 @@
 //! Crawling one listing query page by page, committing each page atomically.
 
 use super::{Counters, SyncContext};
-use crate::hub::{accepted_expand_keys, HubError, ListingQuery, FALLBACK_PAGE_SIZE, PAGE_SIZE};
+use crate::hub::{
+    accepted_expand_keys, HubError, ListingQuery, FALLBACK_PAGE_SIZE, LIGHT_EXPAND_KEYS, PAGE_SIZE,
+};
 use crate::model::DatasetRecord;
 use crate::store::QueryProgress;
+use serde_json::Value;
+
+/// The index takes in what the listing stored every this many pages, so a long first sync is
+/// queryable while it runs (and after a kill).
+pub const INDEX_EVERY_PAGES: u64 = 10;
+/// Datasets on the Hub, for the full pass's progress estimate (docs, 2026: "1.5M datasets").
+const HUB_DATASETS_ESTIMATE: u64 = 1_500_000;
 
 /// Why a query stopped before its last page.
 #[derive(Debug, thiserror::Error)]
@@ -31,6 +40,7 @@ pub async fn crawl_query(
     query: &ListingQuery,
     progress: &QueryProgress,
     counters: &mut Counters,
+    track_seen: bool,
 ) -> Result<(), ListingError> {
     let base = ctx.hub.hub_base().to_string();
     let mut page_size = PAGE_SIZE;
@@ -42,18 +52,27 @@ pub async fn crawl_query(
     };
     let key = query.key();
     let mut pages = progress.pages;
+    let since = match query {
+        ListingQuery::Since(t) => chrono::DateTime::parse_from_rfc3339(t).ok(),
+        _ => None,
+    };
     loop {
+        let requests = ctx
+            .hub
+            .http
+            .stats()
+            .requests
+            .load(std::sync::atomic::Ordering::Relaxed);
+        let eta = match query {
+            ListingQuery::Full => full_pass_eta(ctx, pages),
+            _ => String::new(),
+        };
         ctx.progress.update(&format!(
-            "[{}/{}] {key} — page {} — {} datasets seen, {} requests",
+            "[{}/{}] {key} — page {} — {} datasets seen, {requests} requests{eta}",
             counters.queries_done + 1,
             counters.queries_total,
             pages + 1,
             ctx.seen.len(),
-            ctx.hub
-                .http
-                .stats()
-                .requests
-                .load(std::sync::atomic::Ordering::Relaxed),
         ));
         let page = match ctx.hub.list_page(&url).await {
             Ok(page) => page,
@@ -121,9 +140,24 @@ pub async fn crawl_query(
             }
             None => None,
         };
+        // A page of changes since a time ends the query once it reaches older changes.
+        let reached_older = since.is_some_and(|since| {
+            items.iter().any(|item| {
+                item.get("lastModified")
+                    .and_then(Value::as_str)
+                    .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                    .is_some_and(|t| t < since)
+            })
+        });
+        let next = if reached_older { None } else { next };
         let mut batch = Vec::with_capacity(items.len());
         for item in items {
-            match DatasetRecord::from_listing_item(item) {
+            let item = if query.is_light() {
+                complete_light_item(ctx, item)?
+            } else {
+                item.clone()
+            };
+            match DatasetRecord::from_listing_item(&item) {
                 Ok(record) => {
                     let scores = ctx.scorer.score(&record);
                     batch.push((record, scores));
@@ -136,10 +170,13 @@ pub async fn crawl_query(
             &key,
             &batch,
             next.as_deref(),
-            matches!(query, ListingQuery::All),
+            track_seen || matches!(query, ListingQuery::All),
         )?;
         pages += 1;
         counters.pages += 1;
+        if counters.pages % INDEX_EVERY_PAGES == 0 {
+            super::refresh_index(ctx, counters);
+        }
         for ((record, _), outcome) in batch.iter().zip(outcomes) {
             if ctx.seen.insert(record.id.clone()) {
                 counters.count_first_sighting(outcome);
@@ -158,12 +195,51 @@ pub async fn crawl_query(
     }
 }
 
+/// A light listing item completed with the heavy fields stored for it (its card stays until a
+/// detail call brings a newer one).
+fn complete_light_item(ctx: &SyncContext<'_>, item: &Value) -> Result<Value, ListingError> {
+    let mut item = item.clone();
+    let Some(id) = item.get("id").and_then(Value::as_str).map(str::to_string) else {
+        return Ok(item);
+    };
+    if let Some(object) = item.as_object_mut() {
+        for (key, value) in ctx.store.heavy_item_fields(&id)? {
+            object.entry(key).or_insert(value);
+        }
+    }
+    Ok(item)
+}
+
+/// `, ~N% of the Hub, ETA ~M min` for the full pass, from the pace the rate limit allows.
+fn full_pass_eta(ctx: &SyncContext<'_>, pages: i64) -> String {
+    let expected_pages = HUB_DATASETS_ESTIMATE / u64::from(PAGE_SIZE);
+    let done = u64::try_from(pages).unwrap_or(0);
+    let left = expected_pages.saturating_sub(done);
+    let per_request = ctx.hub.http.api_seconds_per_request();
+    let minutes = (left as f64 * per_request / 60.0).ceil();
+    format!(
+        ", ~{}% of the Hub, ETA ~{minutes} min",
+        (done * 100 / expected_pages.max(1)).min(100)
+    )
+}
+
 fn first_url(
     query: &ListingQuery,
     base: &str,
     page_size: u32,
     expand: &[String],
 ) -> Result<String, ListingError> {
+    let light: Vec<String>;
+    let expand = if query.is_light() {
+        light = expand
+            .iter()
+            .filter(|k| LIGHT_EXPAND_KEYS.contains(&k.as_str()))
+            .cloned()
+            .collect();
+        &light
+    } else {
+        expand
+    };
     query
         .first_url(base, page_size, expand)
         .map_err(|e| ListingError::BadResponse {
