@@ -108,6 +108,7 @@ pub fn run(
             progress,
             seen: Default::default(),
             expand: crate::hub::default_expand_keys(),
+            page_size: crate::hub::PAGE_SIZE,
         };
         tokio::select! {
             result = run_sync(&mut ctx, &options, &run_id) => Some(result),

@@ -11,6 +11,8 @@ use serde_json::Value;
 /// The index takes in what the listing stored every this many pages, so a long first sync is
 /// queryable while it runs (and after a kill).
 pub const INDEX_EVERY_PAGES: u64 = 10;
+/// `meta` key remembering a page size the Hub refused, so later syncs do not ask again.
+pub const PAGE_SIZE_META: &str = "listing_page_size";
 /// Datasets on the Hub, for the full pass's progress estimate (docs, 2026: "1.5M datasets").
 const HUB_DATASETS_ESTIMATE: u64 = 1_500_000;
 
@@ -43,7 +45,7 @@ pub async fn crawl_query(
     track_seen: bool,
 ) -> Result<(), ListingError> {
     let base = ctx.hub.hub_base().to_string();
-    let mut page_size = PAGE_SIZE;
+    let mut page_size = ctx.page_size;
     let resume_url = progress.next_url.clone().filter(|u| same_origin(u, &base));
     let mut first_page = resume_url.is_none();
     let mut url = match resume_url {
@@ -106,6 +108,9 @@ pub async fn crawl_query(
                 // The page-size cap is not documented for datasets: fall back to 500 when refused.
                 if page_size == PAGE_SIZE {
                     page_size = FALLBACK_PAGE_SIZE;
+                    // Every later query (and later syncs) start at the accepted size.
+                    ctx.page_size = page_size;
+                    ctx.store.set_meta(PAGE_SIZE_META, &page_size.to_string())?;
                     url = first_url(query, &base, page_size, &ctx.expand)?;
                     continue;
                 }
@@ -174,7 +179,7 @@ pub async fn crawl_query(
         )?;
         pages += 1;
         counters.pages += 1;
-        if counters.pages % INDEX_EVERY_PAGES == 0 {
+        if counters.pages.is_multiple_of(INDEX_EVERY_PAGES) {
             super::refresh_index(ctx, counters);
         }
         for ((record, _), outcome) in batch.iter().zip(outcomes) {

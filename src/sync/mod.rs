@@ -175,6 +175,9 @@ pub struct SyncContext<'a> {
     pub seen: HashSet<String>,
     /// `expand` keys asked for (starts as [`crate::hub::EXPAND_KEYS`]; shrinks if the Hub refuses one).
     pub expand: Vec<String>,
+    /// Listing page size: [`crate::hub::PAGE_SIZE`], lowered for the rest of the sync when the
+    /// Hub refuses it.
+    pub page_size: u32,
 }
 
 /// Which listing passes a sync runs (see [`plan_passes`]).
@@ -265,6 +268,14 @@ pub async fn run_sync(
     run_id_out: &std::sync::atomic::AtomicI64,
 ) -> Result<SyncOutcome, SyncError> {
     let started = Instant::now();
+    if let Some(size) = ctx
+        .store
+        .meta(listing::PAGE_SIZE_META)?
+        .and_then(|s| s.parse::<u32>().ok())
+        .filter(|s| (1..=crate::hub::PAGE_SIZE).contains(s))
+    {
+        ctx.page_size = size;
+    }
     let mut counters = Counters::default();
     let mut status = RunStatus::Complete;
     let mut budget_exhausted = false;
