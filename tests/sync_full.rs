@@ -80,10 +80,23 @@ fn now_iso() -> String {
 fn whole_hub_pass_finds_what_the_plan_misses_and_resyncs_are_incremental() {
     let hub = big_hub();
     hub.set_max_limit(500);
+    hub.add_file(
+        "oslo-nlp/samtale",
+        "README.md",
+        "---\nlicense: cc-by-4.0\n---\n# Samtale\n\nSessions follow the ikigai-reflection protocol.\n",
+    );
     let sandbox = Sandbox::new();
     let out = sandbox.sync(&hub.url(), &[]);
     assert_ok(&out);
     let fresh = hub.requests().len();
+    // Found by the light whole-Hub listing only: the detail call brought their cards.
+    assert!(stdout(&out).contains("5 detail calls"), "{}", stdout(&out));
+    assert_eq!(
+        sandbox.show_json("tanaka-lab/kokoro-kaiwa")["pretty_name"],
+        "kokoro-kaiwa"
+    );
+    // The whole README is searchable, beyond the listing's description.
+    assert_eq!(sandbox.query_names(&["ikigai"]), ["oslo-nlp/samtale"]);
     let pages = whole_hub_pages(&hub);
     // 1000 is refused once (400); every later page of the sync asks for 500: 41 whole-Hub
     // pages for 20,005 datasets, plus the catch-up.

@@ -183,7 +183,10 @@ fn print_summary(c: &Counters, status: RunStatus) {
         "  samples:  {} measured, {} without a conversation layout, {} unavailable, {} to retry",
         c.sampled_ok, c.sampled_no_layout, c.sampled_unavailable, c.sampled_retry
     );
-    println!("  readmes:  {} fetched", c.readmes);
+    println!(
+        "  cards:    {} READMEs fetched, {} detail calls",
+        c.readmes, c.details
+    );
     println!("  index:    {} documents updated", c.indexed);
     println!(
         "  requests: {} sent, {} retries, {} rate-limit waits ({:.1}s)",

@@ -73,7 +73,7 @@ impl CatalogIndex {
         }
         let (_, fields) = build_schema();
         // The schema is fixed per build; an index with other fields is treated as missing.
-        if index.schema().get_field("turns_lower_bound").is_err() {
+        if index.schema().get_field("readme").is_err() {
             return Err(SearchError::Missing(index_root.to_path_buf()));
         }
         Ok(CatalogIndex { index, fields })

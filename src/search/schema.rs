@@ -30,6 +30,8 @@ pub struct Fields {
     pub tags: Field,
     /// Card fields: task categories, card tags, detected modalities.
     pub card: Field,
+    /// The README's prose (front matter left out), for candidates whose README was fetched.
+    pub readme: Field,
     /// Description (README extract).
     pub description: Field,
     /// Acronym expansions found in the document.
@@ -57,12 +59,13 @@ pub struct Fields {
 }
 
 /// Text fields and their query-time boosts.
-pub fn boosted_text_fields(f: &Fields) -> [(Field, f32); 6] {
+pub fn boosted_text_fields(f: &Fields) -> [(Field, f32); 7] {
     [
         (f.id_text, 3.0),
         (f.name, 2.5),
         (f.tags, 2.0),
         (f.card, 1.5),
+        (f.readme, 0.5),
         (f.expanded, 1.2),
         (f.description, 1.0),
     ]
@@ -82,6 +85,7 @@ pub fn build_schema() -> (Schema, Fields) {
         name: b.add_text_field("name", text.clone()),
         tags: b.add_text_field("tags", text.clone()),
         card: b.add_text_field("card", text.clone()),
+        readme: b.add_text_field("readme", text.clone()),
         description: b.add_text_field("description", text.clone()),
         expanded: b.add_text_field("expanded", text),
         facets: b.add_facet_field("facets", FacetOptions::default()),
@@ -207,6 +211,9 @@ pub fn to_document(f: &Fields, lexicon: &Lexicon, d: &StoredDataset) -> TantivyD
         modalities.join(" ")
     );
     doc.add_text(f.card, &card);
+    if let Some(readme) = &d.readme {
+        doc.add_text(f.readme, crate::turns::card::readme_body(readme));
+    }
     let description = r.description.as_deref().unwrap_or("");
     doc.add_text(f.description, description);
     let all_text = format!(

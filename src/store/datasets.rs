@@ -48,6 +48,8 @@ pub struct StoredDataset {
     pub gone_at: Option<String>,
     /// Conversation sampling outcome, if sampled.
     pub turns: Option<TurnRecord>,
+    /// The full README (candidates only: fetched while measuring turns).
+    pub readme: Option<String>,
 }
 
 /// Every dataset column, then the turn columns (prefixed `t_`, see `turns::TURN_COLUMNS`).
@@ -56,8 +58,9 @@ const SELECT_DATASET: &str = concat!("SELECT d.id, d.mongo_id, d.author, d.sha, 
     d.tags, d.description, d.card_data, d.citation, d.paperswithcode_id, d.used_storage, d.main_size,
     d.pretty_name, d.licenses, d.languages, d.task_categories, d.card_tags, d.size_bytes,
     d.card_num_rows, d.relevance, d.relevance_detail, d.quality, d.quality_detail, d.first_seen,
-    d.changed_at, d.gone_at, ", turn_columns!(), "
-    FROM datasets d LEFT JOIN turn_stats t ON t.dataset_id = d.id");
+    d.changed_at, d.gone_at, c.readme AS readme, ", turn_columns!(), "
+    FROM datasets d LEFT JOIN turn_stats t ON t.dataset_id = d.id
+    LEFT JOIN cards c ON c.dataset_id = d.id");
 
 /// Inserts or updates one dataset inside `tx`; writes nothing when the content is identical.
 pub(crate) fn upsert_in(
@@ -424,5 +427,6 @@ fn read_stored(row: &Row<'_>) -> rusqlite::Result<StoredDataset> {
         changed_at: row.get("changed_at")?,
         gone_at: row.get("gone_at")?,
         turns,
+        readme: row.get("readme")?,
     })
 }

@@ -109,6 +109,8 @@ pub struct Counters {
     pub sampled_retry: u64,
     /// READMEs fetched (new or changed).
     pub readmes: u64,
+    /// Cards fetched by the detail call for datasets the light listing brought.
+    pub details: u64,
     /// Index documents updated.
     pub indexed: u64,
     /// HTTP requests sent.

@@ -171,6 +171,11 @@ fn prose_sentences(readme: &str) -> Vec<String> {
     sentences
 }
 
+/// The README without its YAML front matter (the prose the catalog indexes and reads).
+pub fn readme_body(readme: &str) -> &str {
+    strip_front_matter(readme)
+}
+
 fn strip_front_matter(readme: &str) -> &str {
     let Some(rest) = readme.trim_start_matches('\u{feff}').strip_prefix("---") else {
         return readme;

@@ -48,6 +48,7 @@ impl FileBudget {
 pub(super) async fn measure(
     hub: &Hub,
     dataset: &StoredDataset,
+    detail: Option<&Value>,
     per_dataset: u64,
     budget: &FileBudget,
 ) -> Result<TurnEvidence, HubError> {
@@ -56,8 +57,15 @@ pub(super) async fn measure(
     if record.gated.is_some() && !hub.http.has_token() {
         return Ok(nothing("gated: its files are read only with a token"));
     }
-    let detail = hub.dataset_detail(&record.id).await?;
-    let chosen = choose_data_files(&siblings(&detail));
+    let fetched;
+    let detail = match detail {
+        Some(detail) => detail,
+        None => {
+            fetched = hub.dataset_detail(&record.id).await?;
+            &fetched
+        }
+    };
+    let chosen = choose_data_files(&siblings(detail));
     if chosen.is_empty() {
         return Ok(nothing(
             "no data file the catalog reads (JSON Lines, JSON, CSV/TSV, text)",

@@ -41,6 +41,9 @@ struct Measured {
     record: TurnRecord,
     /// A README fetched anew (to store).
     card: Option<StoredCard>,
+    /// The detail body, fetched for a dataset the light whole-Hub listing brought without its
+    /// card: stored (and the dataset re-scored) with it.
+    detail: Option<serde_json::Value>,
 }
 
 /// Measures every candidate (relevance above the floor, new or changed, or due for a retry).
@@ -97,6 +100,18 @@ pub async fn sample_candidates(
                         .save_card(&id, card)
                         .map_err(SamplingError::Store)?;
                 }
+                if let Some(record) = measured
+                    .detail
+                    .as_ref()
+                    .and_then(|d| crate::model::DatasetRecord::from_listing_item(d).ok())
+                    .filter(|r| r.id == id)
+                {
+                    counters.details += 1;
+                    let scores = ctx.scorer.score(&record);
+                    ctx.store
+                        .upsert_batch(&[(record, scores)])
+                        .map_err(SamplingError::Store)?;
+                }
                 ctx.store
                     .save_turns(&id, &measured.record)
                     .map_err(SamplingError::Store)?;
@@ -125,6 +140,7 @@ async fn sample_one(
         Err(e) => Ok(Measured {
             record: failed(&dataset, &e),
             card: None,
+            detail: None,
         }),
     };
     (id, outcome)
@@ -159,11 +175,21 @@ async fn measure(
         ..TurnRecord::default()
     };
     let mut evidence: Vec<TurnEvidence> = Vec::new();
-    if let Some(from_schema) = record_in
+    // A dataset from the light whole-Hub listing has no card yet: the detail call brings it
+    // (and the file list, reused below).
+    let detail = match record_in.card_data {
+        Some(_) => None,
+        None => match hub.dataset_detail(&record_in.id).await {
+            Ok(detail) => Some(detail),
+            Err(HubError::BudgetExhausted(n)) => return Err(HubError::BudgetExhausted(n)),
+            Err(_) => None,
+        },
+    };
+    let card_data = record_in
         .card_data
         .as_ref()
-        .and_then(schema::evidence_from_card_schema)
-    {
+        .or_else(|| detail.as_ref().and_then(|d| d.get("cardData")));
+    if let Some(from_schema) = card_data.and_then(schema::evidence_from_card_schema) {
         evidence.push(from_schema);
     }
 
@@ -191,7 +217,15 @@ async fn measure(
     }
 
     if !evidence.iter().any(TurnEvidence::is_measured) && options.file_bytes_per_dataset > 0 {
-        match files::measure(hub, dataset, options.file_bytes_per_dataset, budget).await {
+        match files::measure(
+            hub,
+            dataset,
+            detail.as_ref(),
+            options.file_bytes_per_dataset,
+            budget,
+        )
+        .await
+        {
             Ok(found) => evidence.push(found),
             Err(HubError::BudgetExhausted(n)) => return Err(HubError::BudgetExhausted(n)),
             Err(e) => {
@@ -225,6 +259,7 @@ async fn measure(
     Ok(Measured {
         record,
         card: fresh_card,
+        detail,
     })
 }
 
