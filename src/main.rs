@@ -7,6 +7,8 @@ fn main() -> ExitCode {
     let cli = catalog::cli::Cli::parse();
     match catalog::cli::run(cli) {
         Ok(code) => code,
+        // A reader that stopped reading (`catalog query | head -1`) is not an error.
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             let message = format!("{error:#}");
             eprintln!(
@@ -16,4 +18,12 @@ fn main() -> ExitCode {
             ExitCode::from(catalog::cli::exit_code_for(&error))
         }
     }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

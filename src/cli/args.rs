@@ -20,9 +20,45 @@ pub struct Cli {
     /// Verbose: more detail on stderr
     #[arg(short, long, global = true)]
     pub verbose: bool,
+    /// Colour and bold in tables: auto (a terminal, unless NO_COLOR is set), always, never
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
     /// The command
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// A count of at least 1 (`--limit 0` would silently show nothing).
+fn positive(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(0) => Err("must be at least 1".to_string()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// When to use colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set (to anything non-empty).
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour output going to a stream that `is_terminal` or not.
+    pub fn enabled(self, is_terminal: bool) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        }
+    }
 }
 
 /// Subcommands.
@@ -172,8 +208,14 @@ pub struct FilterArgs {
     /// Maximum average turns per conversation
     #[arg(long, value_name = "N")]
     pub max_turns: Option<f64>,
-    /// Conversation format (from average turns)
-    #[arg(long, value_enum)]
+    /// Conversation length bucket (from average turns; a lower bound only matches multi_turn
+    /// once it reaches 20)
+    #[arg(
+        long = "turns-format",
+        alias = "format",
+        value_enum,
+        value_name = "FORMAT"
+    )]
     pub format: Option<FormatArg>,
     /// Minimum quality score (0–1)
     #[arg(long, value_name = "X")]
@@ -229,8 +271,8 @@ pub struct QueryArgs {
     /// Filters
     #[command(flatten)]
     pub filters: FilterArgs,
-    /// Results to show
-    #[arg(long, default_value_t = 20, value_name = "N")]
+    /// Results to show (1 or more)
+    #[arg(long, default_value_t = 20, value_name = "N", value_parser = positive)]
     pub limit: usize,
     /// Results to skip
     #[arg(long, default_value_t = 0, value_name = "N")]

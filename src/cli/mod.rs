@@ -9,7 +9,7 @@ mod show;
 mod status;
 mod sync;
 
-pub use args::{Cli, Command};
+pub use args::{Cli, ColorChoice, Command};
 
 use crate::config::Config;
 use std::process::ExitCode;
@@ -46,7 +46,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Sync(args) => sync::run(&config, args, quiet, verbose),
         Command::Import(args) => import::run(&config, args, quiet, verbose),
-        Command::Query(args) => query::run_query(&config, args, quiet),
+        Command::Query(args) => query::run_query(&config, args, quiet, cli.color),
         Command::Export(args) => query::run_export(&config, args, quiet),
         Command::Report(args) => query::run_report(&config, args, quiet),
         Command::Show(args) => show::run(&config, args, quiet),

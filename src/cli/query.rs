@@ -213,7 +213,12 @@ fn terminal_width() -> usize {
 }
 
 /// Runs `catalog query`.
-pub fn run_query(config: &Config, args: QueryArgs, quiet: bool) -> anyhow::Result<ExitCode> {
+pub fn run_query(
+    config: &Config,
+    args: QueryArgs,
+    quiet: bool,
+    color: super::ColorChoice,
+) -> anyhow::Result<ExitCode> {
     let query = RankedQuery::new(&args.filters)?;
     let catalog = open_catalog(config, &args.filters, quiet)?;
     let (total, records) = query.records(&catalog, args.offset, args.limit, args.explain)?;
@@ -228,7 +233,7 @@ pub fn run_query(config: &Config, args: QueryArgs, quiet: bool) -> anyhow::Resul
             writeln!(out, "No matching datasets{hint}.")?;
         }
         OutputFormat::Table => {
-            let color = std::io::stdout().is_terminal();
+            let color = color.enabled(std::io::stdout().is_terminal());
             let text = args.filters.text.as_deref().unwrap_or("");
             write!(
                 out,

@@ -17,9 +17,9 @@ pub fn run(
     quiet: bool,
     verbose: bool,
 ) -> anyhow::Result<ExitCode> {
-    let _lock = lock_data_dir(config)?;
-    // Refuse to create a catalog here: reindex needs one.
+    // Refuse before taking the lock (which creates the data dir): reindex needs a catalog.
     drop(Store::open_read_only(&config.catalog_path())?);
+    let _lock = lock_data_dir(config)?;
     let mut store = Store::open_or_create(&config.catalog_path())?;
     let scorer = Scorer::new(
         load_lexicon(args.lexicon.as_deref())?,

@@ -38,10 +38,10 @@ pub fn run(config: &Config, args: StatusArgs) -> anyhow::Result<ExitCode> {
         println!(
             "index:      {} ({})",
             config.index_dir().display(),
-            if index_ok {
-                "ok"
-            } else {
-                "missing: run `catalog reindex`"
+            match (index_ok, counts.is_some()) {
+                (true, _) => "ok",
+                (false, true) => "missing: run `catalog reindex`",
+                (false, false) => "missing: run `catalog sync` first",
             }
         );
         println!(

@@ -7,6 +7,9 @@ pub mod client;
 pub mod files;
 pub mod ratelimit;
 
+#[cfg(test)]
+mod properties;
+
 pub use client::{
     Bucket, HttpClient, HttpSettings, HttpStats, HubError, JsonResponse, RawRequest, RawResponse,
 };

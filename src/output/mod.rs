@@ -33,3 +33,6 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     }
     result
 }
+
+#[cfg(test)]
+mod properties;

@@ -78,6 +78,32 @@ pub fn truncate(input: &str, max_chars: usize) -> String {
     out
 }
 
+/// Cuts to `max_columns` terminal columns (CJK and most emoji take two, combining marks none),
+/// ending with `…` when cut.
+pub fn truncate_to_width(input: &str, max_columns: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if input.width() <= max_columns {
+        return input.to_string();
+    }
+    let budget = max_columns.saturating_sub(1);
+    let mut used = 0;
+    let mut out = String::new();
+    for c in input.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > budget {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    // Sequences (emoji with a variation selector or ZWJ) can be wider than their characters.
+    while out.width() > budget {
+        out.pop();
+    }
+    out.push('…');
+    out
+}
+
 /// A CSV cell safe to open in a spreadsheet: a leading `=`, `+`, `-`, `@`, tab or CR (even after
 /// leading spaces) gets a `'` prefix so it is shown as text, never evaluated. Controls are removed.
 pub fn csv_safe(input: &str) -> String {
@@ -138,6 +164,15 @@ mod tests {
         assert_eq!(csv_safe("-2"), "'-2");
         assert_eq!(csv_safe("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(csv_safe("plain"), "plain");
+    }
+
+    #[test]
+    fn width_truncation_counts_terminal_columns() {
+        use unicode_width::UnicodeWidthStr;
+        let cut = truncate_to_width("心理咨询对话数据集", 9);
+        assert_eq!(cut, "心理咨询…");
+        assert!(cut.width() <= 9);
+        assert_eq!(truncate_to_width("abc", 3), "abc");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::record::ExportRecord;
 use super::report::numbers::group_thousands;
-use super::sanitize::{clean_line, truncate};
+use super::sanitize::{clean_line, truncate, truncate_to_width};
 
 /// `12.4 multi` style turns cell: `?` when unknown, `≥15` when only a lower bound is known
 /// (`≥25 multi` once the bound decides the format).
@@ -71,7 +71,7 @@ fn stem_hits(text: &str, words: &[String]) -> Vec<(usize, usize)> {
     hits
 }
 
-/// A window of `text` around the first query term, at most `width` characters.
+/// A window of `text` around the first query term, at most `width` terminal columns wide.
 pub fn snippet(text: &str, query_words: &[String], width: usize) -> String {
     let clean = clean_line(text, 2_000);
     let hit = stem_hits(&clean, query_words).first().map(|h| h.0);
@@ -97,7 +97,7 @@ pub fn snippet(text: &str, query_words: &[String], width: usize) -> String {
     };
     let body = clean.get(start_byte..).unwrap_or(&clean);
     let prefix = if start_byte > 0 { "…" } else { "" };
-    truncate(&format!("{prefix}{body}"), width)
+    truncate_to_width(&format!("{prefix}{body}"), width)
 }
 
 /// A crude stem for highlighting: the first 5 characters of a lower-cased word.
@@ -229,7 +229,7 @@ mod tests {
             ) {
                 let words = query_words(&query);
                 let s = snippet(&text, &words, width);
-                prop_assert!(s.chars().count() <= width.max(1));
+                prop_assert!(unicode_width::UnicodeWidthStr::width(s.as_str()) <= width.max(1));
                 let h = highlight(&s, &words);
                 prop_assert_eq!(h.replace("\x1b[1m", "").replace("\x1b[0m", ""), s);
             }

@@ -308,4 +308,22 @@ mod tests {
             [("multi", false), ("turn", false)]
         );
     }
+
+    mod properties {
+        use super::super::*;
+        use crate::test_support::{cases, hostile_text};
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+            #[test]
+            fn tokenizer_never_panics(text in hostile_text()) {
+                let _ = tokenize(&text);
+                let _ = tokenize_pattern(&text);
+                let folded = fold_lower(&text);
+                prop_assert_eq!(fold_lower(&folded), folded.clone());
+            }
+        }
+    }
 }

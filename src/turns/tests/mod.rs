@@ -2,6 +2,7 @@
 
 mod eval_dev;
 mod fixtures;
+mod properties;
 
 use super::{analyze, SampleRow, TurnAnalysis};
 
