@@ -23,8 +23,18 @@ const LEGACY_CREATED_AT: &str = "2022-03-02T23:29:04.000Z";
 const LEGACY_CREATED_SECS: i64 = 1_646_263_744;
 
 /// Writes `n` listing items for `seed` as JSON lines.
+#[cfg_attr(not(test), allow(dead_code))] // `gen_corpus` and the tests use it
 pub fn write_corpus<W: Write>(out: &mut W, n: u64, seed: u64) -> io::Result<()> {
+    write_corpus_shaped(out, n, seed, false)
+}
+
+/// [`write_corpus`], with `light` items as the whole-Hub pass stores them: ordinary datasets keep
+/// the light listing keys only (no `cardData`, citation or storage figures); therapy-like items
+/// and hard negatives, which are candidates and get the detail call, stay complete. The same seed
+/// gives the same ids, descriptions and tags in both shapes.
+pub fn write_corpus_shaped<W: Write>(out: &mut W, n: u64, seed: u64, light: bool) -> io::Result<()> {
     let mut generator = CorpusGenerator::new(seed, n);
+    generator.light = light;
     for _ in 0..n {
         serde_json::to_writer(&mut *out, &generator.next_item()).map_err(io::Error::other)?;
         out.write_all(b"\n")?;
@@ -49,6 +59,8 @@ pub struct CorpusGenerator {
     users: Vec<String>,
     seen_ids: HashSet<String>,
     produced: u64,
+    /// Ordinary items carry light listing keys only (see [`write_corpus_shaped`]).
+    pub light: bool,
 }
 
 impl CorpusGenerator {
@@ -62,6 +74,7 @@ impl CorpusGenerator {
             users,
             seen_ids: HashSet::with_capacity(n.min(10_000_000) as usize),
             produced: 0,
+            light: false,
         }
     }
 
@@ -155,6 +168,19 @@ impl CorpusGenerator {
                 "paperswithcode_id".into(),
                 json!(pretty_name.to_lowercase()),
             );
+        }
+        if self.light && matches!(kind, Kind::Ordinary(_)) {
+            for heavy in [
+                "cardData",
+                "citation",
+                "paperswithcode_id",
+                "usedStorage",
+                "mainSize",
+                "downloadsAllTime",
+                "trendingScore",
+            ] {
+                item.remove(heavy);
+            }
         }
         self.produced += 1;
         Value::Object(item)

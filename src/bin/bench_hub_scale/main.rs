@@ -24,7 +24,9 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage: bench_hub_scale [--sizes 10000,100000,600000] [--runs 30] \
 [--catalog target/release/catalog] [--work bench-data] [--out BENCHMARKS-results.md] \
-[--seed 42] [--sqlite3 /usr/bin/sqlite3]
+[--seed 42] [--sqlite3 /usr/bin/sqlite3] [--light]
+
+--light stores ordinary datasets as the whole-Hub pass does (light listing keys, no card).
 
 Generates synthetic Hub corpora, imports them with `catalog import`, builds an SQLite FTS5
 baseline from the same rows, and times whole-process queries on both. Needs GNU time at
@@ -39,6 +41,7 @@ struct Options {
     out: PathBuf,
     seed: u64,
     sqlite3: PathBuf,
+    light: bool,
 }
 
 fn parse_options(args: &[String]) -> Result<Options> {
@@ -50,9 +53,14 @@ fn parse_options(args: &[String]) -> Result<Options> {
         out: PathBuf::from("BENCHMARKS-results.md"),
         seed: 42,
         sqlite3: PathBuf::from("/usr/bin/sqlite3"),
+        light: false,
     };
     let mut rest = args.iter();
     while let Some(flag) = rest.next() {
+        if flag == "--light" {
+            options.light = true;
+            continue;
+        }
         let Some(value) = rest.next() else {
             return fail(format!("{flag} needs a value\n\n{USAGE}"));
         };
@@ -116,6 +124,7 @@ fn run(options: &Options, args: &[String]) -> Result<()> {
             dir: options.work.join(format!("n{n}")),
             seed: options.seed,
             runs: options.runs,
+            light: options.light,
         };
         let result = measure::bench_size(&setup, n)?;
         println!("{}", report::render_size(&result));

@@ -23,6 +23,8 @@ pub struct Setup<'a> {
     pub seed: u64,
     /// Measured runs per query and system.
     pub runs: usize,
+    /// Light items for ordinary datasets, as the whole-Hub pass stores them.
+    pub light: bool,
 }
 
 fn path_arg(path: &Path) -> String {
@@ -47,7 +49,7 @@ pub fn bench_size(setup: &Setup, n: u64) -> Result<SizeResult> {
     let started = Instant::now();
     let file = std::fs::File::create(&corpus).map_err(|e| io_fail("create", &corpus, e))?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
-    crate::corpus::write_corpus(&mut out, n, setup.seed)
+    crate::corpus::write_corpus_shaped(&mut out, n, setup.seed, setup.light)
         .and_then(|()| out.flush())
         .map_err(|e| io_fail("write", &corpus, e))?;
     let generate_secs = started.elapsed().as_secs_f64();
