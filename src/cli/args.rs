@@ -196,6 +196,18 @@ pub enum FormatArg {
     SingleTurn,
 }
 
+/// Dataset kind filter values.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum KindArg {
+    /// Counseling / therapy / support conversation (relevance ≥ 0.5)
+    CounselingConversation,
+    /// Mental-health text that is not counseling conversation (posts, FAQs, classification)
+    MentalHealthText,
+    /// Anything else
+    Other,
+}
+
 /// Filters shared by query, export and report.
 #[derive(Debug, Args, Clone)]
 pub struct FilterArgs {
@@ -217,6 +229,9 @@ pub struct FilterArgs {
         value_name = "FORMAT"
     )]
     pub format: Option<FormatArg>,
+    /// What the dataset is (from relevance: topic and form)
+    #[arg(long, value_enum)]
+    pub kind: Option<KindArg>,
     /// Minimum quality score (0–1)
     #[arg(long, value_name = "X")]
     pub min_quality: Option<f64>,

@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::output::record::ExportRecord;
 use crate::output::sanitize::json_terminal_safe;
 use crate::output::{csv, table, write_atomically};
+use crate::score::DatasetKind;
 use crate::search::{search, CatalogIndex, QueryFilters, Weights};
 use crate::store::Store;
 use crate::turns::ConversationFormat;
@@ -141,6 +142,11 @@ pub(crate) fn build_filters(args: &FilterArgs) -> anyhow::Result<(QueryFilters, 
             .collect(),
         updated_since,
         include_unknown_turns: args.include_unknown_turns,
+        kind: args.kind.map(|k| match k {
+            super::args::KindArg::CounselingConversation => DatasetKind::CounselingConversation,
+            super::args::KindArg::MentalHealthText => DatasetKind::MentalHealthText,
+            super::args::KindArg::Other => DatasetKind::Other,
+        }),
     };
     Ok((filters, weights))
 }
@@ -298,6 +304,13 @@ fn explain_block(rank: usize, r: &ExportRecord) -> String {
             clean_line(&r.modalities.join(", "), 200)
         ));
     }
+    s.push_str(&format!("  kind: {}\n", r.kind));
+    if let Some(b) = &r.relevance_breakdown {
+        s.push_str(&format!(
+            "  relevance evidence: {}\n",
+            clean_line(&relevance_evidence(b), 400)
+        ));
+    }
     if let Some(q) = &r.quality_breakdown {
         s.push_str(&format!("  quality: {}\n", clean_line(&q.to_string(), 300)));
     }
@@ -310,6 +323,39 @@ fn explain_block(rank: usize, r: &ExportRecord) -> String {
             .unwrap_or("not sampled")
     ));
     s
+}
+
+/// `topic 0.93, conversation 0.63 (structure: conversation layout in the rows), not
+/// conversation 0.00, negatives: …` from a relevance breakdown.
+pub(crate) fn relevance_evidence(breakdown: &serde_json::Value) -> String {
+    let c = &breakdown["components"];
+    let number = |k: &str| c[k].as_f64().unwrap_or(0.0);
+    let negatives: Vec<String> = breakdown["negatives"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .take(6)
+        .filter_map(|n| {
+            Some(format!(
+                "{} ({})",
+                n.get("term")?.as_str()?,
+                n.get("field")?.as_str()?
+            ))
+        })
+        .collect();
+    format!(
+        "topic {:.2}, conversation form {:.2}, non-conversation {:.2}, format ×{:.2}, negative ×{:.2}{}",
+        number("domain"),
+        number("conversational"),
+        number("non_conversational"),
+        number("format_factor"),
+        number("negative_factor"),
+        if negatives.is_empty() {
+            String::new()
+        } else {
+            format!("; against: {}", negatives.join(", "))
+        }
+    )
 }
 
 /// Runs `catalog export`.
@@ -396,6 +442,11 @@ fn describe_filters(f: &FilterArgs) -> String {
     }
     if let Some(v) = f.min_relevance {
         parts.push(format!("min relevance {v}"));
+    }
+    if let Some(kind) = f.kind {
+        use clap::ValueEnum;
+        let name = kind.to_possible_value().map(|v| v.get_name().to_string());
+        parts.push(format!("kind {}", name.unwrap_or_default()));
     }
     if !f.licenses.is_empty() {
         parts.push(format!("licence {}", f.licenses.join("|")));

@@ -33,7 +33,12 @@ pub fn run(
         let updates: Vec<_> = store
             .get_many(chunk)?
             .iter()
-            .map(|d| (d.record.id.clone(), scorer.score(&d.record)))
+            .map(|d| {
+                (
+                    d.record.id.clone(),
+                    scorer.score_with(&d.record, &d.extras()),
+                )
+            })
             .collect();
         rescored += store.update_scores(&updates)?;
         progress.update(&format!("rescoring: {rescored} changed"));

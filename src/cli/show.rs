@@ -53,6 +53,15 @@ pub fn run(config: &Config, args: ShowArgs, _quiet: bool) -> anyhow::Result<Exit
     );
     line("matched terms", &record.matched_terms.join(", "));
     line("modalities", &record.modalities.join(", "));
+    line("kind", &record.kind);
+    let breakdown = serde_json::json!({
+        "components": d.scores.relevance_detail.get("components"),
+        "negatives": d.scores.relevance_detail.get("negatives"),
+    });
+    line(
+        "relevance evidence",
+        &super::query::relevance_evidence(&breakdown),
+    );
     line(
         "downloads / likes",
         &format!("{} / {}", r.downloads, r.likes),

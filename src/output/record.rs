@@ -92,6 +92,11 @@ pub struct ExportRecord {
     pub matched_terms: Vec<String>,
     /// Detected therapy modalities.
     pub modalities: Vec<String>,
+    /// What the dataset is: `counseling_conversation`, `mental_health_text` or `other`.
+    pub kind: String,
+    /// The evidence behind the relevance: topic, form and structure (with `--explain`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub relevance_breakdown: Option<Value>,
     /// Ranking factors (with `--explain`).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub factors: Option<Factors>,
@@ -203,6 +208,13 @@ impl ExportRecord {
             gated: r.gated.clone(),
             matched_terms: matched_terms(&d.scores.relevance_detail),
             modalities: strings_at(&d.scores.relevance_detail, "modalities"),
+            kind: crate::search::schema::dataset_kind(d).as_str().to_string(),
+            relevance_breakdown: explain.then(|| {
+                serde_json::json!({
+                    "components": d.scores.relevance_detail.get("components"),
+                    "negatives": d.scores.relevance_detail.get("negatives"),
+                })
+            }),
             factors: factors.filter(|_| explain),
             quality_breakdown: explain.then(|| d.scores.quality_detail.clone()),
         }

@@ -124,6 +124,8 @@ impl EvalRecord {
             task_categories: &self.task_categories,
             description: self.description.as_deref(),
             card_text: None,
+            conversation_text: None,
+            structure: Default::default(),
         }
     }
 }

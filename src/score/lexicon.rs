@@ -264,6 +264,8 @@ fn compile(file: LexiconFile) -> Result<Lexicon, ScoreError> {
         ("fields.task_categories", f.task_categories),
         ("fields.description", f.description),
         ("fields.card_text", f.card_text),
+        ("fields.conversation", f.conversation),
+        ("scoring.structure_weight", file.scoring.structure_weight),
         ("scoring.unknown_format", file.scoring.unknown_format),
         (
             "scoring.conversational_bonus",

@@ -13,6 +13,7 @@
 //! Measured on `tests/fixtures/eval-dev/relevance.jsonl` by `cargo run --example eval_relevance`.
 
 mod baseline;
+pub mod card;
 pub mod eval;
 mod lexicon;
 mod params;
@@ -29,7 +30,7 @@ pub use lexicon::{Kind, Lexicon};
 pub use params::{FieldWeights, ScoringParams, TagRules};
 pub use quality::{quality, CARD_METADATA_INDICATOR, QUALITY_INDICATORS};
 pub use relevance::relevance;
-pub use scorer::Scorer;
+pub use scorer::{Scorer, ScoringExtras};
 
 use serde::{Deserialize, Serialize};
 
@@ -76,7 +77,77 @@ pub struct RelevanceInput<'a> {
     pub description: Option<&'a str>,
     /// Full card text, when available (only the first 16 KiB are read by default).
     pub card_text: Option<&'a str>,
+    /// Text of sampled conversation turns, when measured.
+    pub conversation_text: Option<&'a str>,
+    /// What the data's structure says about its form.
+    pub structure: Structure,
 }
+
+/// What a dataset's structure says about its form: from the card's schema, or from the rows the
+/// sync read. Explained as `structure` evidence in `--explain`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Structure {
+    /// Nothing known.
+    #[default]
+    Unknown,
+    /// A conversation: a conversation-list column, paired asking/answering columns, or a
+    /// measured conversation layout. The text names the evidence.
+    Conversation(&'static str),
+    /// Not a conversation: text with a class label, or rows read without any conversation.
+    NotConversation(&'static str),
+}
+
+/// What a dataset is, for `--kind`: a counseling conversation dataset (relevance ≥ 0.5), other
+/// mental-health text (posts, FAQs, classification, QA without a counselor: strong topic, no
+/// counseling conversation), or anything else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DatasetKind {
+    /// Counseling / therapy / support conversation (relevance ≥ 0.5).
+    CounselingConversation,
+    /// Mental-health text that is not counseling conversation.
+    MentalHealthText,
+    /// Anything else.
+    Other,
+}
+
+impl DatasetKind {
+    /// Stable name (`counseling_conversation`, `mental_health_text`, `other`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::CounselingConversation => "counseling_conversation",
+            Self::MentalHealthText => "mental_health_text",
+            Self::Other => "other",
+        }
+    }
+
+    /// Parses a name from [`DatasetKind::as_str`].
+    pub fn from_name(name: &str) -> Option<DatasetKind> {
+        [
+            Self::CounselingConversation,
+            Self::MentalHealthText,
+            Self::Other,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == name)
+    }
+
+    /// The kind of a relevance result: counseling conversation at the threshold; mental-health
+    /// text when the topic is strong ([`MENTAL_HEALTH_TOPIC`]) but the whole is not.
+    pub fn of(relevance: &Relevance) -> DatasetKind {
+        if relevance.score >= DEFAULT_THRESHOLD {
+            Self::CounselingConversation
+        } else if relevance.components.domain >= MENTAL_HEALTH_TOPIC {
+            Self::MentalHealthText
+        } else {
+            Self::Other
+        }
+    }
+}
+
+/// Topic evidence (domain) from which a dataset that is not a counseling conversation is still
+/// mental-health text.
+pub const MENTAL_HEALTH_TOPIC: f64 = 0.5;
 
 /// One lexicon term found in one field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -125,6 +196,13 @@ pub struct Relevance {
     /// The intermediate figures.
     #[serde(default)]
     pub components: RelevanceComponents,
+    /// What the dataset is (`counseling_conversation`, `mental_health_text`, `other`).
+    #[serde(default = "default_kind")]
+    pub kind: DatasetKind,
+}
+
+fn default_kind() -> DatasetKind {
+    DatasetKind::Other
 }
 
 /// What the quality scorer reads about one dataset.

@@ -21,8 +21,10 @@ pub struct FieldWeights {
     pub task_categories: f64,
     /// The card description (plain-text prose).
     pub description: f64,
-    /// The full card text.
+    /// The full card text (README prose, low-value sections left out).
     pub card_text: f64,
+    /// Text of sampled conversation turns (roles and messages).
+    pub conversation: f64,
 }
 
 impl Default for FieldWeights {
@@ -35,6 +37,7 @@ impl Default for FieldWeights {
             task_categories: 0.8,
             description: 0.7,
             card_text: 0.5,
+            conversation: 0.6,
         }
     }
 }
@@ -59,6 +62,10 @@ pub struct ScoringParams {
     pub compound_factor: f64,
     /// Only this many characters of the card text are scanned.
     pub card_text_max_chars: usize,
+    /// Conversational (or non-conversational) strength of the data's structure: conversation
+    /// columns or a measured conversation layout (or text-with-label columns, rows without
+    /// any conversation).
+    pub structure_weight: f64,
 }
 
 impl Default for ScoringParams {
@@ -72,6 +79,7 @@ impl Default for ScoringParams {
             extra_field_bonus: 0.15,
             compound_factor: 0.9,
             card_text_max_chars: 16_384,
+            structure_weight: 0.6,
         }
     }
 }

@@ -34,7 +34,7 @@
 
 use super::lexicon::{Kind, Lexicon, Pattern, PatternToken, STEM_KEY_CHARS};
 use super::tokenize::{tokenize_into, Token};
-use super::{MatchedTerm, Relevance, RelevanceComponents, RelevanceInput};
+use super::{DatasetKind, MatchedTerm, Relevance, RelevanceComponents, RelevanceInput, Structure};
 
 /// Id tokens at least this long are tried as compounds (`therapydataset`).
 const COMPOUND_MIN_TOKEN_CHARS: usize = 6;
@@ -49,6 +49,7 @@ enum Field {
     TaskCategories,
     Description,
     CardText,
+    Conversation,
 }
 
 impl Field {
@@ -61,6 +62,7 @@ impl Field {
             Field::TaskCategories => "task_categories",
             Field::Description => "description",
             Field::CardText => "card_text",
+            Field::Conversation => "conversation",
         }
     }
 
@@ -74,6 +76,7 @@ impl Field {
             Field::TaskCategories => w.task_categories,
             Field::Description => w.description,
             Field::CardText => w.card_text,
+            Field::Conversation => w.conversation,
         }
     }
 }
@@ -154,7 +157,14 @@ pub fn relevance(lex: &Lexicon, input: &RelevanceInput) -> Relevance {
             false,
         );
     }
-    score(lex, scanner.hits)
+    if let Some(turns) = input.conversation_text {
+        scanner.scan(
+            truncate_chars(turns, lex.scoring.card_text_max_chars),
+            Field::Conversation,
+            false,
+        );
+    }
+    score(lex, scanner.hits, input.structure)
 }
 
 fn truncate_chars(text: &str, max_chars: usize) -> &str {
@@ -333,7 +343,7 @@ impl Scanner<'_> {
 }
 
 /// Turns hits into the score and its explanation.
-fn score(lex: &Lexicon, mut hits: Vec<Hit>) -> Relevance {
+fn score(lex: &Lexicon, mut hits: Vec<Hit>, structure: Structure) -> Relevance {
     let params = &lex.scoring;
     let effective = |hit: &Hit| {
         hit.field_weight
@@ -396,6 +406,25 @@ fn score(lex: &Lexicon, mut hits: Vec<Hit>) -> Relevance {
             Kind::Negative => n += sum,
         }
     }
+    // The data's structure is form evidence of its own (explained as a `structure` match).
+    let structure_term = |label: &str, weight: f64| MatchedTerm {
+        term: label.to_string(),
+        category: "structure".to_string(),
+        field: "structure".to_string(),
+        weight: round4(weight),
+        compound: false,
+    };
+    match structure {
+        Structure::Unknown => {}
+        Structure::Conversation(label) => {
+            c += params.structure_weight;
+            matched.push(structure_term(label, params.structure_weight));
+        }
+        Structure::NotConversation(label) => {
+            x += params.structure_weight;
+            negatives.push(structure_term(label, params.structure_weight));
+        }
+    }
     let domain = 1.0 - (-s / params.domain_scale).exp();
     let conversational = 1.0 - (-c / params.format_scale).exp();
     let non_conversational = 1.0 - (-x / params.format_scale).exp();
@@ -413,7 +442,7 @@ fn score(lex: &Lexicon, mut hits: Vec<Hit>) -> Relevance {
     matched.sort_by(by_weight);
     negatives.sort_by(by_weight);
     modalities.sort();
-    Relevance {
+    let mut relevance = Relevance {
         score: round4(score),
         matched,
         modalities,
@@ -426,7 +455,10 @@ fn score(lex: &Lexicon, mut hits: Vec<Hit>) -> Relevance {
             format_factor: round4(format_factor),
             negative_factor: round4(negative_factor),
         },
-    }
+        kind: DatasetKind::Other,
+    };
+    relevance.kind = DatasetKind::of(&relevance);
+    relevance
 }
 
 /// Rounds to four decimals so stored JSON stays stable and readable.

@@ -1,8 +1,9 @@
 //! The bridge from a stored [`DatasetRecord`] to its relevance and quality [`Scores`].
 
-use super::{quality, relevance, Lexicon, QualityInput, Relevance, RelevanceInput};
+use super::{quality, relevance, Lexicon, QualityInput, Relevance, RelevanceInput, Structure};
 use crate::model::DatasetRecord;
 use crate::store::Scores;
+use crate::turns::schema::{schema_form, SchemaForm};
 
 /// The id plus the lower-case glued form of every camelCase word of its name part
 /// (`ticoAg/MeChat_smile` → `ticoAg/MeChat_smile mechat`): the tokenizer splits camelCase, and
@@ -26,6 +27,19 @@ fn with_glued_words(id: &str) -> String {
     }
 }
 
+/// What the sync learned about a dataset beyond its listing, for scoring: the full README and
+/// what the rows it read looked like.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ScoringExtras<'a> {
+    /// The full README (front matter included; low-value sections are left out when scored).
+    pub readme: Option<&'a str>,
+    /// Text of sampled conversation turns.
+    pub conversation_text: Option<&'a str>,
+    /// Rows were read: `Some(true)` when they held a conversation layout, `Some(false)` when
+    /// they held none.
+    pub measured_conversation: Option<bool>,
+}
+
 /// Scores records with one lexicon, relative to one day (quality's recency).
 pub struct Scorer {
     lexicon: Lexicon,
@@ -46,6 +60,13 @@ impl Scorer {
     /// Therapy relevance of one record (tags include the card's free tags; task categories
     /// include the `task_ids:` tags).
     pub fn relevance(&self, record: &DatasetRecord) -> Relevance {
+        self.relevance_with(record, &ScoringExtras::default())
+    }
+
+    /// [`Scorer::relevance`] with what the sync measured: the README's prose is read as card
+    /// text, sampled turns as conversation text, and the structure of the rows read (or else of
+    /// the card's declared columns) is form evidence.
+    pub fn relevance_with(&self, record: &DatasetRecord, extras: &ScoringExtras<'_>) -> Relevance {
         let mut tags = record.tags.clone();
         for tag in &record.card_tags {
             if !tags.contains(tag) {
@@ -61,6 +82,23 @@ impl Scorer {
                 .map(str::to_string),
         );
         let id = with_glued_words(&record.id);
+        let prose = extras.readme.map(super::card::scorable_prose);
+        let structure = match extras.measured_conversation {
+            Some(true) => Structure::Conversation("conversation layout in the rows"),
+            Some(false) => Structure::NotConversation("no conversation in the rows read"),
+            None => match record.card_data.as_ref().and_then(schema_form) {
+                Some(SchemaForm::ConversationList) => {
+                    Structure::Conversation("conversation column in the schema")
+                }
+                Some(SchemaForm::PairedColumns) => {
+                    Structure::Conversation("question/answer columns in the schema")
+                }
+                Some(SchemaForm::TextWithLabel) => {
+                    Structure::NotConversation("text with a class label in the schema")
+                }
+                None => Structure::Unknown,
+            },
+        };
         relevance(
             &self.lexicon,
             &RelevanceInput {
@@ -69,14 +107,21 @@ impl Scorer {
                 tags: &tags,
                 task_categories: &task_categories,
                 description: record.description.as_deref(),
-                card_text: None,
+                card_text: prose.as_deref(),
+                conversation_text: extras.conversation_text,
+                structure,
             },
         )
     }
 
     /// Relevance and quality of one record, with their JSON details.
     pub fn score(&self, record: &DatasetRecord) -> Scores {
-        let rel = self.relevance(record);
+        self.score_with(record, &ScoringExtras::default())
+    }
+
+    /// [`Scorer::score`] with what the sync measured (see [`Scorer::relevance_with`]).
+    pub fn score_with(&self, record: &DatasetRecord, extras: &ScoringExtras<'_>) -> Scores {
+        let rel = self.relevance_with(record, extras);
         let last_modified = record
             .last_modified
             .as_deref()

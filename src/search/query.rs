@@ -34,6 +34,8 @@ pub struct QueryFilters {
     pub updated_since: Option<i64>,
     /// Keep datasets with unknown turns when a turn filter is set.
     pub include_unknown_turns: bool,
+    /// Only datasets of this kind.
+    pub kind: Option<crate::score::DatasetKind>,
 }
 
 impl QueryFilters {
@@ -121,9 +123,15 @@ fn build_query(
         query
     };
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query)];
+    let kinds: Vec<String> = filters
+        .kind
+        .iter()
+        .map(|k| k.as_str().to_string())
+        .collect();
     for (kind, values) in [
         ("license", &filters.licenses),
         ("language", &filters.languages),
+        ("kind", &kinds),
     ] {
         if values.is_empty() {
             continue;

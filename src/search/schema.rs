@@ -184,6 +184,20 @@ pub fn unix_seconds(ts: Option<&str>) -> i64 {
         .unwrap_or(0)
 }
 
+/// The stored kind of a dataset (older scores without one: from the relevance threshold).
+pub fn dataset_kind(d: &StoredDataset) -> crate::score::DatasetKind {
+    d.scores
+        .relevance_detail
+        .get("kind")
+        .and_then(|k| k.as_str())
+        .and_then(crate::score::DatasetKind::from_name)
+        .unwrap_or(if d.scores.relevance >= crate::score::DEFAULT_THRESHOLD {
+            crate::score::DatasetKind::CounselingConversation
+        } else {
+            crate::score::DatasetKind::Other
+        })
+}
+
 /// Builds the index document of one dataset.
 pub fn to_document(f: &Fields, lexicon: &Lexicon, d: &StoredDataset) -> TantivyDocument {
     let r = &d.record;
@@ -236,6 +250,10 @@ pub fn to_document(f: &Fields, lexicon: &Lexicon, d: &StoredDataset) -> TantivyD
     for modality in &modalities {
         doc.add_facet(f.facets, Facet::from_path(["modality", modality.as_str()]));
     }
+    doc.add_facet(
+        f.facets,
+        Facet::from_path(["kind", dataset_kind(d).as_str()]),
+    );
     let measured = |get: fn(&crate::store::TurnRecord) -> Option<f64>| {
         d.turns
             .as_ref()

@@ -33,6 +33,42 @@ pub enum UpsertOutcome {
     Unchanged,
 }
 
+/// What the sync measured about a dataset, owned (see `crate::score::ScoringExtras`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OwnedExtras {
+    /// The full README.
+    pub readme: Option<String>,
+    /// Sampled turn text.
+    pub sample_text: Option<String>,
+    /// Rows held a conversation (`Some(true)`), or none (`Some(false)`).
+    pub measured_conversation: Option<bool>,
+}
+
+impl OwnedExtras {
+    /// Borrowed for the scorer.
+    pub fn as_extras(&self) -> crate::score::ScoringExtras<'_> {
+        crate::score::ScoringExtras {
+            readme: self.readme.as_deref(),
+            conversation_text: self.sample_text.as_deref(),
+            measured_conversation: self.measured_conversation,
+        }
+    }
+}
+
+impl StoredDataset {
+    /// What the sync measured about this dataset, for scoring.
+    pub fn extras(&self) -> crate::score::ScoringExtras<'_> {
+        crate::score::ScoringExtras {
+            readme: self.readme.as_deref(),
+            conversation_text: self.turns.as_ref().and_then(|t| t.sample_text.as_deref()),
+            measured_conversation: self
+                .turns
+                .as_ref()
+                .and_then(TurnRecord::measured_conversation),
+        }
+    }
+}
+
 /// A dataset as read back from the catalog, with its scores and sampling outcome.
 #[derive(Debug, Clone)]
 pub struct StoredDataset {
@@ -223,6 +259,34 @@ impl Store {
             }
         }
         Ok(fields)
+    }
+
+    /// What the sync measured about a stored dataset, for scoring a new listing of it: its
+    /// README, sampled turn text, and whether rows held a conversation. `None` when nothing
+    /// was measured (or the dataset is new).
+    pub fn measured_extras(&self, id: &str) -> Result<Option<OwnedExtras>> {
+        let found = self
+            .conn
+            .prepare_cached(
+                "SELECT c.readme, t.sample_text, t.status, t.source
+                 FROM datasets d LEFT JOIN cards c ON c.dataset_id = d.id
+                 LEFT JOIN turn_stats t ON t.dataset_id = d.id
+                 WHERE d.id = ?1 AND (c.dataset_id IS NOT NULL OR t.dataset_id IS NOT NULL)",
+            )?
+            .query_row([id], |r| {
+                let turns = TurnRecord {
+                    status: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                    source: r.get(3)?,
+                    ..TurnRecord::default()
+                };
+                Ok(OwnedExtras {
+                    readme: r.get(0)?,
+                    sample_text: r.get(1)?,
+                    measured_conversation: turns.measured_conversation(),
+                })
+            })
+            .optional()?;
+        Ok(found)
     }
 
     /// Reads several datasets by id, in the order given (missing ids are skipped).

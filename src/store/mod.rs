@@ -11,7 +11,7 @@ mod turns;
 
 pub use cards::StoredCard;
 pub use datasets::CatalogCounts;
-pub use datasets::{Scores, StoredDataset, UpsertOutcome};
+pub use datasets::{OwnedExtras, Scores, StoredDataset, UpsertOutcome};
 pub use runs::{QueryProgress, RunRecord, RunStatus};
 pub use turns::{status as turn_status, TurnRecord};
 
@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../schema/migrations/0002_id_nocase.sql"),
     include_str!("../../schema/migrations/0003_run_resumes.sql"),
     include_str!("../../schema/migrations/0004_turn_evidence.sql"),
+    include_str!("../../schema/migrations/0005_sample_text.sql"),
 ];
 
 /// Errors of the catalog store.

@@ -22,7 +22,8 @@ macro_rules! turn_columns {
         t.num_conversations_source AS t_num_conversations_source, t.attempts AS t_attempts,
         t.sampled_at AS t_sampled_at, t.source AS t_source, t.figure_kind AS t_figure_kind,
         t.lower_bound AS t_lower_bound, t.source_detail AS t_source_detail,
-        t.evidence AS t_evidence, t.next_attempt_at AS t_next_attempt_at"
+        t.evidence AS t_evidence, t.next_attempt_at AS t_next_attempt_at,
+        t.sample_text AS t_sample_text"
     };
 }
 pub(crate) use turn_columns;
@@ -95,6 +96,24 @@ pub struct TurnRecord {
     pub evidence: Vec<TurnEvidence>,
     /// For status `retry`: not asked again before this time (RFC 3339).
     pub next_attempt_at: Option<String>,
+    /// Text of a few sampled turns (≤ 4 KB), read by relevance.
+    pub sample_text: Option<String>,
+}
+
+impl TurnRecord {
+    /// What the rows said about the data's form: `Some(true)` when a conversation was counted
+    /// from rows (viewer or files), `Some(false)` when rows were read and held none.
+    pub fn measured_conversation(&self) -> Option<bool> {
+        match self.status.as_str() {
+            status::NO_LAYOUT => Some(false),
+            status::OK => matches!(
+                self.source.as_deref(),
+                Some("viewer_rows" | "viewer_statistics" | "repo_files")
+            )
+            .then_some(true),
+            _ => None,
+        }
+    }
 }
 
 impl TurnRecord {
@@ -134,6 +153,7 @@ impl TurnRecord {
                 .and_then(|e| serde_json::from_str(&e).ok())
                 .unwrap_or_default(),
             next_attempt_at: row.get("t_next_attempt_at")?,
+            sample_text: row.get("t_sample_text")?,
         })
     }
 
@@ -228,11 +248,11 @@ impl Store {
                 rows_sampled, layout, columns, group_by, conversations, avg_turns, median_turns,
                 min_turns, max_turns, exact, num_rows, num_conversations, num_conversations_source,
                 attempts, sampled_at, source, figure_kind, lower_bound, source_detail, evidence,
-                next_attempt_at)
+                next_attempt_at, sample_text)
              VALUES (:id, :sha, :status, :reason, :config, :split, :rows_sampled, :layout, :columns,
                 :group_by, :conversations, :avg, :median, :min, :max, :exact, :num_rows,
                 :num_conversations, :num_conversations_source, :attempts, :sampled_at, :source,
-                :figure_kind, :lower_bound, :source_detail, :evidence, :next_attempt_at)",
+                :figure_kind, :lower_bound, :source_detail, :evidence, :next_attempt_at, :sample_text)",
             named_params! {
                 ":id": dataset_id,
                 ":sha": turns.sha,
@@ -261,6 +281,7 @@ impl Store {
                 ":source_detail": turns.source_detail,
                 ":evidence": serde_json::to_string(&turns.evidence)?,
                 ":next_attempt_at": turns.next_attempt_at,
+                ":sample_text": turns.sample_text,
             },
         )?;
         tx.execute(

@@ -164,7 +164,9 @@ pub async fn crawl_query(
             };
             match DatasetRecord::from_listing_item(&item) {
                 Ok(record) => {
-                    let scores = ctx.scorer.score(&record);
+                    // Keep what earlier syncs measured (README, rows) in the score.
+                    let extras = ctx.store.measured_extras(&record.id)?.unwrap_or_default();
+                    let scores = ctx.scorer.score_with(&record, &extras.as_extras());
                     batch.push((record, scores));
                 }
                 Err(_) => counters.malformed_items += 1,

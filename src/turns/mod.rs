@@ -119,6 +119,37 @@ pub fn format_of(avg: Option<f64>, lower_bound: Option<f64>) -> Option<Conversat
     }
 }
 
+/// Most bytes of sampled conversation text kept for relevance.
+pub const SAMPLE_TEXT_MAX_BYTES: usize = 4_096;
+
+/// A few sampled conversations as text (the conversation cells of the first rows, JSON kept as
+/// is so role names such as `counselor` stay visible), at most [`SAMPLE_TEXT_MAX_BYTES`] on a
+/// character boundary. Relevance reads it for counseling moves and roles.
+pub fn sample_text(rows: &[SampleRow], analysis: &TurnAnalysis) -> String {
+    let mut columns = analysis.columns.clone();
+    columns.extend(analysis.group_by.iter().cloned());
+    let mut out = String::new();
+    'rows: for row in rows.iter().take(40) {
+        for column in &columns {
+            let Some(cell) = row.row.get(column) else {
+                continue;
+            };
+            let text = match cell {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            for c in text.chars().take(1_000) {
+                if out.len() + c.len_utf8() > SAMPLE_TEXT_MAX_BYTES {
+                    break 'rows;
+                }
+                out.push(c);
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
 /// Turn count of one sampled row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowCount {

@@ -84,6 +84,62 @@ pub fn evidence_from_card_schema(card_data: &Value) -> Option<TurnEvidence> {
     })
 }
 
+/// What the declared columns say about the data's form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchemaForm {
+    /// A column holding a list of messages (`messages`, `conversations`, `dialog`, `history`).
+    ConversationList,
+    /// One asking and one answering text column (`Context`/`Response`, `question`/`answer`).
+    PairedColumns,
+    /// Text with a class label (`text` + `label`): classification data, not conversation.
+    TextWithLabel,
+}
+
+/// The form the card's `dataset_info.features` declare, if they say.
+pub fn schema_form(card_data: &Value) -> Option<SchemaForm> {
+    if let Some(evidence) = evidence_from_card_schema(card_data) {
+        return Some(if evidence.figure.is_some() {
+            SchemaForm::PairedColumns
+        } else {
+            SchemaForm::ConversationList
+        });
+    }
+    let info = card_data.get("dataset_info")?;
+    let config = match info {
+        Value::Array(configs) => configs.first()?,
+        other => other,
+    };
+    let features = config.get("features")?.as_array()?;
+    let named = |f: &Value| {
+        f.get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_lowercase()
+    };
+    let is_label = |f: &Value| {
+        let name = named(f);
+        let class_label = f.get("class_label").is_some()
+            || f.get("dtype")
+                .is_some_and(|d| d.get("class_label").is_some());
+        class_label
+            || matches!(
+                name.as_str(),
+                "label" | "labels" | "class" | "category" | "target" | "sentiment" | "emotion"
+            )
+    };
+    let is_text = |f: &Value| {
+        f.get("dtype").and_then(Value::as_str) == Some("string")
+            && names::tokens(&named(f)).iter().any(|t| {
+                [
+                    "text", "sentence", "post", "tweet", "content", "body", "title", "comment",
+                ]
+                .contains(&t.as_str())
+            })
+    };
+    (features.iter().any(is_label) && features.iter().any(is_text))
+        .then_some(SchemaForm::TextWithLabel)
+}
+
 /// Rows of the `train` split (else all splits) declared in the config's `splits`.
 fn split_rows(config: &Value) -> Option<u64> {
     let splits = config.get("splits")?.as_array()?;
@@ -115,6 +171,20 @@ mod tests {
             {"name": "instruction", "dtype": "string"}, {"name": "input", "dtype": "string"},
             {"name": "output", "dtype": "string"}]}]});
         assert!(evidence_from_card_schema(&alpaca).unwrap().figure.is_some());
+    }
+
+    #[test]
+    fn schema_forms() {
+        let posts = json!({"dataset_info": {"features": [{"name": "text", "dtype": "string"},
+            {"name": "label", "dtype": {"class_label": {"names": {"0": "ok", "1": "risk"}}}}]}});
+        assert_eq!(schema_form(&posts), Some(SchemaForm::TextWithLabel));
+        let chat = json!({"dataset_info": {"features": [{"name": "messages", "list": [
+            {"name": "role", "dtype": "string"}, {"name": "content", "dtype": "string"}]}]}});
+        assert_eq!(schema_form(&chat), Some(SchemaForm::ConversationList));
+        let qa = json!({"dataset_info": {"features": [{"name": "question", "dtype": "string"},
+            {"name": "answer", "dtype": "string"}]}});
+        assert_eq!(schema_form(&qa), Some(SchemaForm::PairedColumns));
+        assert_eq!(schema_form(&json!({"license": "mit"})), None);
     }
 
     #[test]

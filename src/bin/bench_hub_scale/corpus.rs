@@ -32,7 +32,12 @@ pub fn write_corpus<W: Write>(out: &mut W, n: u64, seed: u64) -> io::Result<()> 
 /// the light listing keys only (no `cardData`, citation or storage figures); therapy-like items
 /// and hard negatives, which are candidates and get the detail call, stay complete. The same seed
 /// gives the same ids, descriptions and tags in both shapes.
-pub fn write_corpus_shaped<W: Write>(out: &mut W, n: u64, seed: u64, light: bool) -> io::Result<()> {
+pub fn write_corpus_shaped<W: Write>(
+    out: &mut W,
+    n: u64,
+    seed: u64,
+    light: bool,
+) -> io::Result<()> {
     let mut generator = CorpusGenerator::new(seed, n);
     generator.light = light;
     for _ in 0..n {

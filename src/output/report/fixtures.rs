@@ -46,6 +46,8 @@ pub fn record(id: &str) -> ExportRecord {
         gated: None,
         matched_terms: Vec::new(),
         modalities: Vec::new(),
+        kind: "counseling_conversation".to_string(),
+        relevance_breakdown: None,
         factors: None,
         quality_breakdown: None,
     }

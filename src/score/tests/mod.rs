@@ -25,6 +25,8 @@ fn score_text(id: &str, description: &str) -> Relevance {
             task_categories: &[],
             description: Some(description),
             card_text: None,
+            conversation_text: None,
+            structure: Default::default(),
         },
     )
 }
@@ -41,6 +43,8 @@ fn score_tags(id: &str, tags: &[&str]) -> Relevance {
             task_categories: &[],
             description: None,
             card_text: None,
+            conversation_text: None,
+            structure: Default::default(),
         },
     )
 }

@@ -293,6 +293,8 @@ fn card_text_is_read_up_to_its_limit() {
                 task_categories: &[],
                 description: None,
                 card_text: Some(card),
+                conversation_text: None,
+                structure: Default::default(),
             },
         )
     };
@@ -321,6 +323,8 @@ fn pretty_name_and_task_categories_fields() {
             task_categories: &tasks,
             description: None,
             card_text: None,
+            conversation_text: None,
+            structure: Default::default(),
         },
     );
     assert!(

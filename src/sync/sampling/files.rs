@@ -44,6 +44,23 @@ impl FileBudget {
     }
 }
 
+/// What the files gave: the evidence and, when a layout was found, sampled conversation text.
+pub(super) struct FilesOutcome {
+    /// The evidence.
+    pub evidence: TurnEvidence,
+    /// Text of a few sampled conversations.
+    pub sample_text: Option<String>,
+}
+
+impl From<TurnEvidence> for FilesOutcome {
+    fn from(evidence: TurnEvidence) -> Self {
+        FilesOutcome {
+            evidence,
+            sample_text: None,
+        }
+    }
+}
+
 /// Reads the dataset's data files and counts their turns.
 pub(super) async fn measure(
     hub: &Hub,
@@ -51,8 +68,9 @@ pub(super) async fn measure(
     detail: Option<&Value>,
     per_dataset: u64,
     budget: &FileBudget,
-) -> Result<TurnEvidence, HubError> {
-    let nothing = |note: &str| TurnEvidence::nothing(EvidenceSource::RepoFiles, "", note);
+) -> Result<FilesOutcome, HubError> {
+    let nothing =
+        |note: &str| FilesOutcome::from(TurnEvidence::nothing(EvidenceSource::RepoFiles, "", note));
     let record = &dataset.record;
     if record.gated.is_some() && !hub.http.has_token() {
         return Ok(nothing("gated: its files are read only with a token"));
@@ -138,7 +156,8 @@ pub(super) async fn measure(
             EvidenceSource::RepoFiles,
             &detail,
             "no conversation layout recognised in the file",
-        ));
+        )
+        .into());
     };
     let mut evidence = TurnEvidence::from_analysis(
         EvidenceSource::RepoFiles,
@@ -149,7 +168,10 @@ pub(super) async fn measure(
     if one_per_file {
         evidence.note = Some("one conversation per file".to_string());
     }
-    Ok(evidence)
+    Ok(FilesOutcome {
+        evidence,
+        sample_text: Some(crate::turns::sample_text(&rows, &analysis)),
+    })
 }
 
 /// `siblings` of a detail body, with sizes (`size`, else `lfs.size`).

@@ -115,6 +115,7 @@ pub async fn sample_candidates(
                 ctx.store
                     .save_turns(&id, &measured.record)
                     .map_err(SamplingError::Store)?;
+                rescore(ctx, &id)?;
             }
             Err(n) => spent = Some(n),
         }
@@ -123,6 +124,19 @@ pub async fn sample_candidates(
         Some(n) => Err(SamplingError::Budget(n)),
         None => Ok(()),
     }
+}
+
+/// Scores a measured dataset again with what was learned: its README, sampled turns and
+/// whether rows held a conversation.
+fn rescore(ctx: &mut SyncContext<'_>, id: &str) -> Result<(), SamplingError> {
+    let Some(stored) = ctx.store.get(id).map_err(SamplingError::Store)? else {
+        return Ok(());
+    };
+    let scores = ctx.scorer.score_with(&stored.record, &stored.extras());
+    ctx.store
+        .update_scores(&[(id.to_string(), scores)])
+        .map_err(SamplingError::Store)?;
+    Ok(())
 }
 
 /// Measures one dataset; `Err` only when the request budget ran out.
@@ -201,6 +215,7 @@ async fn measure(
             transient = outcome.retry_later;
             no_layout = outcome.no_layout;
             split_rows = outcome.split_rows;
+            record.sample_text = outcome.sample_text;
             evidence.extend(outcome.evidence);
         }
         Err(HubError::BudgetExhausted(n)) => return Err(HubError::BudgetExhausted(n)),
@@ -226,7 +241,12 @@ async fn measure(
         )
         .await
         {
-            Ok(found) => evidence.push(found),
+            Ok(found) => {
+                if found.sample_text.is_some() {
+                    record.sample_text = found.sample_text;
+                }
+                evidence.push(found.evidence);
+            }
             Err(HubError::BudgetExhausted(n)) => return Err(HubError::BudgetExhausted(n)),
             Err(e) => {
                 if e.is_transient() && transient.is_none() {

@@ -22,6 +22,8 @@ pub(super) struct ViewerOutcome {
     pub no_layout: bool,
     /// Rows of the sampled split according to `/size`, and of its whole config.
     pub split_rows: Option<(i64, i64)>,
+    /// Text of a few sampled conversations (for relevance).
+    pub sample_text: Option<String>,
 }
 
 /// Asks the viewer; fills the config/split/rows fields of `record`. Errors are the viewer's
@@ -117,6 +119,7 @@ pub(super) async fn measure(
         return Ok(outcome);
     };
     record.group_by = analysis.group_by.clone();
+    outcome.sample_text = Some(turns::sample_text(&rows, &analysis));
     outcome.evidence.push(TurnEvidence::from_analysis(
         EvidenceSource::ViewerRows,
         &where_,
