@@ -24,6 +24,7 @@ struct Scored<'a> {
     ours: f64,
     original: f64,
     top_terms: String,
+    kind: &'static str,
 }
 
 fn run() -> Result<(), String> {
@@ -80,6 +81,7 @@ fn run() -> Result<(), String> {
                     &record.tags,
                 ),
                 top_terms: terms.join(", "),
+                kind: result.kind.as_str(),
             }
         })
         .collect();
@@ -173,6 +175,23 @@ fn run() -> Result<(), String> {
             "  {name:<14} n = {}, mean score {mean:.3}, at/above threshold {above} ({:.0}%)",
             values.len(),
             100.0 * above as f64 / values.len().max(1) as f64
+        );
+    }
+
+    println!("\nKinds by label (counseling_conversation / mental_health_text / other)");
+    for label in [Label::Therapy, Label::Borderline, Label::NotTherapy] {
+        let of = |kind: &str| {
+            scored
+                .iter()
+                .filter(|s| s.record.label == label && s.kind == kind)
+                .count()
+        };
+        println!(
+            "  {:<12} {:>3} / {:>3} / {:>3}",
+            label.as_str(),
+            of("counseling_conversation"),
+            of("mental_health_text"),
+            of("other")
         );
     }
 
