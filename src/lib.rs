@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod family;
 pub mod hub;
 pub mod model;
 pub mod output;

@@ -339,7 +339,8 @@ fn long_conversation(turns: usize, seed: usize) -> Value {
     let messages: Vec<Value> = (0..turns)
         .map(|i| {
             let role = if i % 2 == 0 { "user" } else { "assistant" };
-            json!({"role": role, "content": format!("Session {seed}, message {i}: I keep thinking about what happened at work.")})
+            let topic = ["work", "my family", "the move", "school", "money", "my health"][seed % 6];
+            json!({"role": role, "content": format!("Session {seed}, message {i}: I keep thinking about {topic} since {seed} weeks, {}.", seed * 31 + i)})
         })
         .collect();
     json!({ "messages": messages })
@@ -361,7 +362,9 @@ fn lower_bounds_are_shown_as_bounds_and_filter_honestly() {
     // only lower bounds are known: about 12 turns for one, about 26 for the other.
     for (id, cut) in [("clinic/cut-short", 1_200), ("clinic/cut-long", 2_700)] {
         therapy(&hub, id);
-        let rows = (0..6).map(|i| long_conversation(40, i)).collect();
+        // Distinct datasets: their sessions differ (identical ones would form a family).
+        let offset = if id.ends_with("long") { 100 } else { 0 };
+        let rows = (0..6).map(|i| long_conversation(40, i + offset)).collect();
         hub.set_viewer(
             id,
             ViewerDataset::new()

@@ -72,6 +72,8 @@ pub enum Command {
     Query(QueryArgs),
     /// Show everything known about one dataset
     Show(ShowArgs),
+    /// Datasets like this one (card text, kind, languages, conversation length), with reasons
+    Similar(SimilarArgs),
     /// Write the datasets a query selects to a file (JSON array, JSONL or CSV), atomically
     Export(ExportArgs),
     /// Summary report of the therapy datasets a query selects (relevance ≥ 0.5 unless
@@ -298,6 +300,10 @@ pub struct QueryArgs {
     /// Show every ranking factor and the matched lexicon terms
     #[arg(long)]
     pub explain: bool,
+    /// List every copy, conversion and translation as its own row (by default a family shows
+    /// as its best-ranked member with "+N related")
+    #[arg(long)]
+    pub all_copies: bool,
 }
 
 /// `catalog show`
@@ -308,6 +314,19 @@ pub struct ShowArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = ShowFormat::Table)]
     pub output: ShowFormat,
+}
+
+/// `catalog similar`
+#[derive(Debug, Args)]
+pub struct SimilarArgs {
+    /// Dataset id (owner/name)
+    pub id: String,
+    /// Results to show (1 or more)
+    #[arg(long, default_value_t = 10, value_name = "N", value_parser = positive)]
+    pub limit: usize,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
 }
 
 /// Output formats of `show`.
@@ -345,6 +364,9 @@ pub struct ExportArgs {
     /// Most records exported
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
+    /// One record per family of copies, conversions and translations (the best-ranked member)
+    #[arg(long)]
+    pub collapse: bool,
 }
 
 /// `catalog report`

@@ -81,6 +81,7 @@ pub fn run(
     let indexed = if args.no_index {
         0
     } else {
+        store.refresh_families()?;
         crate::search::update_index(&mut store, scorer.lexicon(), &progress)?
     };
     let total = new + changed + unchanged;

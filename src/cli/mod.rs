@@ -6,6 +6,7 @@ mod import;
 mod query;
 mod reindex;
 mod show;
+mod similar;
 mod status;
 mod sync;
 
@@ -50,6 +51,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Export(args) => query::run_export(&config, args, quiet),
         Command::Report(args) => query::run_report(&config, args, quiet),
         Command::Show(args) => show::run(&config, args, quiet),
+        Command::Similar(args) => similar::run(&config, args),
         Command::Status(args) => status::run(&config, args),
         Command::Reindex(args) => reindex::run(&config, args, quiet, verbose),
     }

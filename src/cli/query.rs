@@ -169,8 +169,36 @@ impl<'a> RankedQuery<'a> {
         })
     }
 
-    /// Runs the query and returns (total matches, records of the page, best first).
+    /// Runs the query and returns (total matches, records of the page, best first). With
+    /// `collapse`, each family of copies shows once, as its best-ranked member with the number
+    /// of other members that matched.
     pub(crate) fn records(
+        &self,
+        catalog: &Catalog,
+        offset: usize,
+        limit: usize,
+        explain: bool,
+        collapse: bool,
+    ) -> anyhow::Result<(usize, Vec<ExportRecord>)> {
+        if !collapse {
+            let (total, records) = self.page(catalog, offset, limit, explain)?;
+            return Ok((total, with_related(catalog, records)?));
+        }
+        // Collapsing needs more hits than the page: widen until the page is full or all seen.
+        let want = offset.saturating_add(limit);
+        let mut window = want.saturating_mul(3).saturating_add(40);
+        loop {
+            let (total, records) = self.page(catalog, 0, window, explain)?;
+            let collapsed = collapse_families(records);
+            if collapsed.len() >= want || window >= total {
+                let page = collapsed.into_iter().skip(offset).take(limit).collect();
+                return Ok((total, with_related(catalog, page)?));
+            }
+            window = window.saturating_mul(2);
+        }
+    }
+
+    fn page(
         &self,
         catalog: &Catalog,
         offset: usize,
@@ -210,6 +238,49 @@ impl<'a> RankedQuery<'a> {
     }
 }
 
+/// Keeps the first (best-ranked) record of each family; it counts the others in `collapsed`.
+fn collapse_families(records: Vec<ExportRecord>) -> Vec<ExportRecord> {
+    let mut out: Vec<ExportRecord> = Vec::with_capacity(records.len());
+    let mut position: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for record in records {
+        let Some(family) = record.family_id.clone() else {
+            out.push(record);
+            continue;
+        };
+        match position.get(&family) {
+            Some(&at) => {
+                if let Some(kept) = out.get_mut(at) {
+                    kept.collapsed = Some(kept.collapsed.unwrap_or(0) + 1);
+                }
+            }
+            None => {
+                position.insert(family, out.len());
+                out.push(record);
+            }
+        }
+    }
+    out
+}
+
+/// Fills `related` (the other members of each record's family).
+fn with_related(
+    catalog: &Catalog,
+    mut records: Vec<ExportRecord>,
+) -> anyhow::Result<Vec<ExportRecord>> {
+    for record in &mut records {
+        if let Some(family) = record.family_id.clone() {
+            record.related = catalog
+                .store
+                .family_members(&family)?
+                .into_iter()
+                .map(|(id, _)| id)
+                .filter(|id| *id != record.id)
+                .collect();
+        }
+    }
+    Ok(records)
+}
+
 fn terminal_width() -> usize {
     terminal_size::terminal_size()
         .map(|(w, _)| usize::from(w.0))
@@ -227,7 +298,13 @@ pub fn run_query(
 ) -> anyhow::Result<ExitCode> {
     let query = RankedQuery::new(&args.filters)?;
     let catalog = open_catalog(config, &args.filters, quiet)?;
-    let (total, records) = query.records(&catalog, args.offset, args.limit, args.explain)?;
+    let (total, records) = query.records(
+        &catalog,
+        args.offset,
+        args.limit,
+        args.explain,
+        !args.all_copies,
+    )?;
     let mut out = std::io::stdout().lock();
     match args.output {
         OutputFormat::Table if records.is_empty() => {
@@ -363,7 +440,7 @@ pub fn run_export(config: &Config, args: ExportArgs, quiet: bool) -> anyhow::Res
     let query = RankedQuery::new(&args.filters)?;
     let catalog = open_catalog(config, &args.filters, quiet)?;
     let limit = args.limit.unwrap_or(usize::MAX / 2);
-    let (_, records) = query.records(&catalog, 0, limit, false)?;
+    let (_, records) = query.records(&catalog, 0, limit, false, args.collapse)?;
     let body = match args.output {
         ExportFormat::Json => serde_json::to_string_pretty(&records)? + "\n",
         ExportFormat::Jsonl => {
@@ -399,7 +476,7 @@ pub fn run_report(config: &Config, args: ReportArgs, quiet: bool) -> anyhow::Res
         .or(Some(crate::score::DEFAULT_THRESHOLD));
     let query = RankedQuery::new(&filters)?;
     let catalog = open_catalog(config, &filters, quiet)?;
-    let (_, records) = query.records(&catalog, 0, args.limit, false)?;
+    let (_, records) = query.records(&catalog, 0, args.limit, false, false)?;
     let counts = catalog
         .store
         .counts(crate::sync::SAMPLING_RELEVANCE_FLOOR)?;

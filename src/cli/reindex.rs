@@ -43,6 +43,7 @@ pub fn run(
         rescored += store.update_scores(&updates)?;
         progress.update(&format!("rescoring: {rescored} changed"));
     }
+    store.refresh_families()?;
     let scored_secs = started.elapsed().as_secs_f64();
     let docs =
         crate::search::rebuild(&mut store, scorer.lexicon(), &config.index_dir(), &progress)?;

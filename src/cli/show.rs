@@ -18,7 +18,15 @@ pub fn run(config: &Config, args: ShowArgs, _quiet: bool) -> anyhow::Result<Exit
         );
         return Ok(ExitCode::from(super::exit::RUNTIME));
     };
-    let record = ExportRecord::from_stored(&d, None, None, true);
+    let mut record = ExportRecord::from_stored(&d, None, None, true);
+    if let Some(family) = &d.family {
+        record.related = store
+            .family_members(&family.family_id)?
+            .into_iter()
+            .map(|(id, _)| id)
+            .filter(|id| *id != d.record.id)
+            .collect();
+    }
     let found_by = store.found_by(&d.record.id)?;
     if args.output == ShowFormat::Json {
         let mut value = serde_json::to_value(&record)?;
@@ -32,6 +40,10 @@ pub fn run(config: &Config, args: ShowArgs, _quiet: bool) -> anyhow::Result<Exit
             obj.insert("first_seen".into(), d.first_seen.clone().into());
             obj.insert("gone_at".into(), d.gone_at.clone().into());
             obj.insert("found_by".into(), serde_json::to_value(&found_by)?);
+            obj.insert(
+                "family_evidence".into(),
+                serde_json::to_value(d.family.as_ref().map(|f| &f.evidence))?,
+            );
         }
         println!(
             "{}",
@@ -54,6 +66,24 @@ pub fn run(config: &Config, args: ShowArgs, _quiet: bool) -> anyhow::Result<Exit
     line("matched terms", &record.matched_terms.join(", "));
     line("modalities", &record.modalities.join(", "));
     line("kind", &record.kind);
+    if let Some(family) = &d.family {
+        line(
+            "family",
+            &format!(
+                "{} (this dataset: {})",
+                family.family_id,
+                family.role.as_str()
+            ),
+        );
+        for (id, member) in store.family_members(&family.family_id)? {
+            let evidence = if member.evidence.is_empty() {
+                String::new()
+            } else {
+                format!(" — {}", member.evidence.join("; "))
+            };
+            line("", &format!("{id}: {}{evidence}", member.role.as_str()));
+        }
+    }
     let breakdown = serde_json::json!({
         "components": d.scores.relevance_detail.get("components"),
         "negatives": d.scores.relevance_detail.get("negatives"),

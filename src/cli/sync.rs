@@ -187,6 +187,7 @@ fn print_summary(c: &Counters, status: RunStatus) {
         "  cards:    {} READMEs fetched, {} detail calls",
         c.readmes, c.details
     );
+    println!("  families: {} memberships changed", c.family_changes);
     println!("  index:    {} documents updated", c.indexed);
     println!(
         "  requests: {} sent, {} retries, {} rate-limit waits ({:.1}s)",

@@ -94,6 +94,17 @@ pub struct ExportRecord {
     pub modalities: Vec<String>,
     /// What the dataset is: `counseling_conversation`, `mental_health_text` or `other`.
     pub kind: String,
+    /// Its family of copies, conversions and translations: the root's id (null when none).
+    pub family_id: Option<String>,
+    /// Its relation to the family's root: `root`, `copy`, `conversion`, `translation`,
+    /// `subset`, `derived` (null when in no family).
+    pub family_role: Option<String>,
+    /// The other members of its family.
+    #[serde(default)]
+    pub related: Vec<String>,
+    /// In a collapsed listing: how many other members of its family matched too.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub collapsed: Option<usize>,
     /// The evidence behind the relevance: topic, form and structure (with `--explain`).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub relevance_breakdown: Option<Value>,
@@ -209,6 +220,10 @@ impl ExportRecord {
             matched_terms: matched_terms(&d.scores.relevance_detail),
             modalities: strings_at(&d.scores.relevance_detail, "modalities"),
             kind: crate::search::schema::dataset_kind(d).as_str().to_string(),
+            family_id: d.family.as_ref().map(|f| f.family_id.clone()),
+            family_role: d.family.as_ref().map(|f| f.role.as_str().to_string()),
+            related: Vec::new(),
+            collapsed: None,
             relevance_breakdown: explain.then(|| {
                 serde_json::json!({
                     "components": d.scores.relevance_detail.get("components"),

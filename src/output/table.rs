@@ -156,7 +156,20 @@ pub fn render(
     for (i, r) in records.iter().enumerate() {
         let id = truncate(&clean_line(&r.id, 200), id_width);
         let licence = truncate(&clean_line(r.license.as_deref().unwrap_or("-"), 40), 12);
-        let text = snippet(&r.description, &words, snippet_width);
+        let related = match r.collapsed {
+            Some(n) => format!("[+{n} related] "),
+            None => String::new(),
+        };
+        let text = format!(
+            "{related}{}",
+            snippet(
+                &r.description,
+                &words,
+                snippet_width
+                    .saturating_sub(related.chars().count())
+                    .max(10)
+            )
+        );
         let text = if color {
             highlight(&text, &words)
         } else {

@@ -86,6 +86,8 @@ pub struct StoredDataset {
     pub turns: Option<TurnRecord>,
     /// The full README (candidates only: fetched while measuring turns).
     pub readme: Option<String>,
+    /// Its family, when it belongs to one.
+    pub family: Option<crate::family::Membership>,
 }
 
 /// Every dataset column, then the turn columns (prefixed `t_`, see `turns::TURN_COLUMNS`).
@@ -94,9 +96,11 @@ const SELECT_DATASET: &str = concat!("SELECT d.id, d.mongo_id, d.author, d.sha, 
     d.tags, d.description, d.card_data, d.citation, d.paperswithcode_id, d.used_storage, d.main_size,
     d.pretty_name, d.licenses, d.languages, d.task_categories, d.card_tags, d.size_bytes,
     d.card_num_rows, d.relevance, d.relevance_detail, d.quality, d.quality_detail, d.first_seen,
-    d.changed_at, d.gone_at, c.readme AS readme, ", turn_columns!(), "
+    d.changed_at, d.gone_at, c.readme AS readme, f.family_id AS f_family_id, f.role AS f_role,
+    f.evidence AS f_evidence, ", turn_columns!(), "
     FROM datasets d LEFT JOIN turn_stats t ON t.dataset_id = d.id
-    LEFT JOIN cards c ON c.dataset_id = d.id");
+    LEFT JOIN cards c ON c.dataset_id = d.id
+    LEFT JOIN families f ON f.dataset_id = d.id");
 
 /// Inserts or updates one dataset inside `tx`; writes nothing when the content is identical.
 pub(crate) fn upsert_in(
@@ -322,6 +326,22 @@ impl Store {
         Ok(())
     }
 
+    /// Calls `f` for every dataset (not gone) with relevance at or above `floor`, in id order.
+    pub fn for_each_relevant(
+        &self,
+        floor: f64,
+        mut f: impl FnMut(StoredDataset) -> Result<()>,
+    ) -> Result<()> {
+        let sql =
+            format!("{SELECT_DATASET} WHERE d.relevance >= ?1 AND d.gone_at IS NULL ORDER BY d.id");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query([floor])?;
+        while let Some(row) = rows.next()? {
+            f(read_stored(row)?)?;
+        }
+        Ok(())
+    }
+
     /// Replaces stored scores in one transaction; rows whose scores moved are flagged for
     /// re-indexing. Returns how many changed.
     pub fn update_scores(&mut self, updates: &[(String, Scores)]) -> Result<u64> {
@@ -492,5 +512,18 @@ fn read_stored(row: &Row<'_>) -> rusqlite::Result<StoredDataset> {
         gone_at: row.get("gone_at")?,
         turns,
         readme: row.get("readme")?,
+        family: match row.get::<_, Option<String>>("f_family_id")? {
+            Some(family_id) => Some(crate::family::Membership {
+                family_id,
+                role: super::families::relation_from(
+                    &row.get::<_, Option<String>>("f_role")?.unwrap_or_default(),
+                ),
+                evidence: row
+                    .get::<_, Option<String>>("f_evidence")?
+                    .and_then(|e| serde_json::from_str(&e).ok())
+                    .unwrap_or_default(),
+            }),
+            None => None,
+        },
     })
 }

@@ -6,12 +6,14 @@
 
 mod cards;
 mod datasets;
+mod families;
 mod runs;
 mod turns;
 
 pub use cards::StoredCard;
 pub use datasets::CatalogCounts;
 pub use datasets::{OwnedExtras, Scores, StoredDataset, UpsertOutcome};
+pub use families::FAMILY_RELEVANCE_FLOOR;
 pub use runs::{QueryProgress, RunRecord, RunStatus};
 pub use turns::{status as turn_status, TurnRecord};
 
@@ -25,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../schema/migrations/0003_run_resumes.sql"),
     include_str!("../../schema/migrations/0004_turn_evidence.sql"),
     include_str!("../../schema/migrations/0005_sample_text.sql"),
+    include_str!("../../schema/migrations/0006_families.sql"),
 ];
 
 /// Errors of the catalog store.

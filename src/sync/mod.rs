@@ -111,6 +111,8 @@ pub struct Counters {
     pub readmes: u64,
     /// Cards fetched by the detail call for datasets the light listing brought.
     pub details: u64,
+    /// Family memberships that changed.
+    pub family_changes: u64,
     /// Index documents updated.
     pub indexed: u64,
     /// HTTP requests sent.
@@ -307,6 +309,10 @@ pub async fn run_sync(
                 }
             }
         }
+    }
+    match ctx.store.refresh_families() {
+        Ok(n) => counters.family_changes = n,
+        Err(e) => note_error(&mut counters, &format!("families: {e}")),
     }
     refresh_index(ctx, &mut counters);
     ctx.progress.finish();
