@@ -5,6 +5,7 @@
 //! (a tantivy index derived from SQLite) → `query`/`show`/`export`/`report` via [`output`].
 //! [`turns`] and [`score`] are pure: no I/O.
 
+pub mod api;
 pub mod cli;
 pub mod config;
 pub mod family;

@@ -10,19 +10,14 @@ use crate::output::record::ExportRecord;
 use crate::output::sanitize::json_terminal_safe;
 use crate::output::{csv, table, write_atomically};
 use crate::score::DatasetKind;
-use crate::search::{search, CatalogIndex, QueryFilters, Weights};
+use crate::search::{CatalogIndex, QueryFilters, Weights};
 use crate::store::Store;
 use crate::turns::ConversationFormat;
 use anyhow::Context;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-/// An opened catalog ready to answer queries.
-pub(crate) struct Catalog {
-    pub store: Store,
-    pub index: CatalogIndex,
-    pub lexicon: crate::score::Lexicon,
-}
+pub(crate) use crate::api::Catalog;
 
 /// Opens store and index read-only, warning once on stderr when the catalog is stale.
 pub(crate) fn open_catalog(
@@ -170,8 +165,7 @@ impl<'a> RankedQuery<'a> {
     }
 
     /// Runs the query and returns (total matches, records of the page, best first). With
-    /// `collapse`, each family of copies shows once, as its best-ranked member with the number
-    /// of other members that matched.
+    /// `collapse`, each family of copies shows once (see [`crate::api::Catalog::query`]).
     pub(crate) fn records(
         &self,
         catalog: &Catalog,
@@ -180,105 +174,17 @@ impl<'a> RankedQuery<'a> {
         explain: bool,
         collapse: bool,
     ) -> anyhow::Result<(usize, Vec<ExportRecord>)> {
-        if !collapse {
-            let (total, records) = self.page(catalog, offset, limit, explain)?;
-            return Ok((total, with_related(catalog, records)?));
-        }
-        // Collapsing needs more hits than the page: widen until the page is full or all seen.
-        let want = offset.saturating_add(limit);
-        let mut window = want.saturating_mul(3).saturating_add(40);
-        loop {
-            let (total, records) = self.page(catalog, 0, window, explain)?;
-            let collapsed = collapse_families(records);
-            if collapsed.len() >= want || window >= total {
-                let page = collapsed.into_iter().skip(offset).take(limit).collect();
-                return Ok((total, with_related(catalog, page)?));
-            }
-            window = window.saturating_mul(2);
-        }
-    }
-
-    fn page(
-        &self,
-        catalog: &Catalog,
-        offset: usize,
-        limit: usize,
-        explain: bool,
-    ) -> anyhow::Result<(usize, Vec<ExportRecord>)> {
-        let result = search(
-            &catalog.index,
-            &catalog.lexicon,
+        let page = catalog.query(
             self.text,
             &self.filters,
             &self.weights,
             offset,
             limit,
+            explain,
+            collapse,
         )?;
-        let ids: Vec<String> = result.hits.iter().map(|h| h.id.clone()).collect();
-        let mut stored: std::collections::HashMap<String, crate::store::StoredDataset> = catalog
-            .store
-            .get_many(&ids)?
-            .into_iter()
-            .map(|d| (d.record.id.clone(), d))
-            .collect();
-        let records = result
-            .hits
-            .iter()
-            .filter_map(|hit| {
-                let d = stored.remove(&hit.id)?;
-                Some(ExportRecord::from_stored(
-                    &d,
-                    Some(hit.score),
-                    Some(hit.factors),
-                    explain,
-                ))
-            })
-            .collect();
-        Ok((result.total, records))
+        Ok((page.total, page.records))
     }
-}
-
-/// Keeps the first (best-ranked) record of each family; it counts the others in `collapsed`.
-fn collapse_families(records: Vec<ExportRecord>) -> Vec<ExportRecord> {
-    let mut out: Vec<ExportRecord> = Vec::with_capacity(records.len());
-    let mut position: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for record in records {
-        let Some(family) = record.family_id.clone() else {
-            out.push(record);
-            continue;
-        };
-        match position.get(&family) {
-            Some(&at) => {
-                if let Some(kept) = out.get_mut(at) {
-                    kept.collapsed = Some(kept.collapsed.unwrap_or(0) + 1);
-                }
-            }
-            None => {
-                position.insert(family, out.len());
-                out.push(record);
-            }
-        }
-    }
-    out
-}
-
-/// Fills `related` (the other members of each record's family).
-fn with_related(
-    catalog: &Catalog,
-    mut records: Vec<ExportRecord>,
-) -> anyhow::Result<Vec<ExportRecord>> {
-    for record in &mut records {
-        if let Some(family) = record.family_id.clone() {
-            record.related = catalog
-                .store
-                .family_members(&family)?
-                .into_iter()
-                .map(|(id, _)| id)
-                .filter(|id| *id != record.id)
-                .collect();
-        }
-    }
-    Ok(records)
 }
 
 fn terminal_width() -> usize {

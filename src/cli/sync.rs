@@ -1,45 +1,18 @@
-//! `catalog sync` and `catalog import`'s shared plumbing: lock, store, scorer.
+//! `catalog sync`: flags to options, the engine's sync ([`crate::api::sync_blocking`]), the
+//! summary and the exit code.
 
 use super::args::SyncArgs;
 use super::{exit, load_lexicon};
+use crate::api::{sync_blocking, SyncEnd, SyncHttp};
 use crate::config::Config;
-use crate::hub::{HttpClient, HttpSettings, Hub};
-use crate::score::Scorer;
-use crate::store::{RunStatus, Store};
-use crate::sync::{run_sync, Counters, Progress, SyncContext, SyncOptions};
-use anyhow::Context;
+use crate::store::RunStatus;
+use crate::sync::{Counters, Progress, SyncOptions};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
-/// Holds the data-dir lock for the life of a writing command.
-pub(crate) struct WriteLock {
-    _file: std::fs::File,
-}
-
 /// Takes the exclusive writer lock of the data dir (one sync/import/reindex at a time).
-pub(crate) fn lock_data_dir(config: &Config) -> anyhow::Result<WriteLock> {
-    let dir = &config.data_dir.value;
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create data dir {}", dir.display()))?;
-    let path = config.lock_path();
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .with_context(|| format!("cannot open lock file {}", path.display()))?;
-    match file.try_lock() {
-        Ok(()) => Ok(WriteLock { _file: file }),
-        Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
-            "another catalog sync, import or reindex is running on {} (lock {})",
-            dir.display(),
-            path.display()
-        ),
-        Err(std::fs::TryLockError::Error(e)) => {
-            Err(e).with_context(|| format!("cannot lock {}", path.display()))
-        }
-    }
+pub(crate) fn lock_data_dir(config: &Config) -> anyhow::Result<crate::api::WriteLock> {
+    Ok(crate::api::lock_data_dir(config)?)
 }
 
 /// Retry backoff base in milliseconds; tests shorten it with `CATALOG_RETRY_BASE_MS`.
@@ -61,21 +34,7 @@ pub fn run(
     if !(0.0..=1.0).contains(&args.sample_floor) {
         return Err(super::UsageError("--sample-floor must be between 0 and 1".into()).into());
     }
-    let _lock = lock_data_dir(config)?;
     let lexicon = load_lexicon(args.lexicon.as_deref())?;
-    let scorer = Scorer::new(lexicon, chrono::Utc::now().date_naive());
-    let mut store = Store::open_or_create(&config.catalog_path())?;
-    let base = backoff_base();
-    let http = HttpClient::new(HttpSettings {
-        token: config.token().map(str::to_string),
-        timeout: Duration::from_secs(args.timeout),
-        backoff_base: base,
-        backoff_cap: base * 8,
-        max_requests: args.max_requests,
-        ..HttpSettings::default()
-    })
-    .context("cannot build the HTTP client")?;
-    let hub = Hub::new(http, &config.hub_url.value, &config.viewer_url.value);
     let options = SyncOptions {
         choice: if args.quick {
             crate::sync::PassChoice::Quick
@@ -94,49 +53,21 @@ pub fn run(
         max_file_bytes: args.max_file_bytes,
         retry_now: args.retry_now,
     };
+    let http = SyncHttp {
+        timeout: Duration::from_secs(args.timeout),
+        backoff_base: backoff_base(),
+        max_requests: args.max_requests,
+    };
     let progress = Progress::for_stderr(quiet, verbose);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    let run_id = AtomicI64::new(0);
-    let outcome = runtime.block_on(async {
-        let mut ctx = SyncContext {
-            store: &mut store,
-            hub: &hub,
-            scorer: &scorer,
-            progress,
-            seen: Default::default(),
-            expand: crate::hub::default_expand_keys(),
-            page_size: crate::hub::PAGE_SIZE,
-        };
-        tokio::select! {
-            result = run_sync(&mut ctx, &options, &run_id) => Some(result),
-            _ = tokio::signal::ctrl_c() => None,
-        }
-    });
-    progress.finish();
-    match outcome {
-        Some(result) => {
-            let outcome = result?;
+    match sync_blocking(config, lexicon, &options, &http, progress)? {
+        SyncEnd::Finished(outcome) => {
             print_summary(&outcome.counters, outcome.status);
             Ok(ExitCode::from(match outcome.status {
                 RunStatus::Complete => exit::OK,
                 _ => exit::PARTIAL_SYNC,
             }))
         }
-        None => {
-            // Every committed page is safe; mark the run so the next sync resumes it.
-            let id = run_id.load(Ordering::SeqCst);
-            if id > 0 {
-                let summary = serde_json::json!({"interrupted": true});
-                store.finish_run(
-                    id,
-                    RunStatus::Interrupted,
-                    &summary,
-                    Some("interrupted by Ctrl-C"),
-                )?;
-            }
+        SyncEnd::Interrupted => {
             eprintln!("interrupted: the catalog is intact; run `catalog sync` again to resume");
             Ok(ExitCode::from(exit::INTERRUPTED))
         }

@@ -1,0 +1,318 @@
+//! The engine's API for programs: open a catalog and run ranked queries, render the text report,
+//! run a sync. The command line (`catalog`) and the Python package (`therapy_catalog`) are both
+//! built on it; nothing here prints except a sync's progress on stderr.
+
+use crate::config::Config;
+use crate::hub::{HttpClient, HttpSettings, Hub};
+use crate::output::record::ExportRecord;
+use crate::score::{Lexicon, Scorer};
+use crate::search::{search, CatalogIndex, QueryFilters, Weights};
+use crate::store::Store;
+use crate::sync::{run_sync, Progress, SyncContext, SyncOptions, SyncOutcome};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+
+/// Errors of the engine API.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The catalog store failed (or is missing: run a sync).
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    /// The search index failed (or is missing).
+    #[error(transparent)]
+    Search(#[from] crate::search::SearchError),
+    /// The lexicon is invalid.
+    #[error("lexicon: {0}")]
+    Lexicon(#[from] crate::score::ScoreError),
+    /// A sync failed.
+    #[error(transparent)]
+    Sync(#[from] crate::sync::SyncError),
+    /// Another sync, import or reindex holds the data dir.
+    #[error("{0}")]
+    Locked(String),
+    /// Filesystem, runtime or client setup failure.
+    #[error("{0}")]
+    Runtime(String),
+}
+
+/// An opened catalog ready to answer queries (read-only).
+pub struct Catalog {
+    /// The SQLite catalog.
+    pub store: Store,
+    /// The tantivy index.
+    pub index: CatalogIndex,
+    /// The lexicon (acronym expansion of query text).
+    pub lexicon: Lexicon,
+}
+
+/// One page of a ranked query.
+#[derive(Debug, Clone)]
+pub struct QueryPage {
+    /// Datasets matching the query and filters.
+    pub total: usize,
+    /// The page, best first.
+    pub records: Vec<ExportRecord>,
+}
+
+impl Catalog {
+    /// Opens the catalog and index of a data dir read-only, with `lexicon`.
+    pub fn open_with(data_dir: &Path, lexicon: Lexicon) -> Result<Catalog, ApiError> {
+        let store = Store::open_read_only(&data_dir.join("catalog.sqlite3"))?;
+        let index = CatalogIndex::open(&data_dir.join("index"))?;
+        Ok(Catalog {
+            store,
+            index,
+            lexicon,
+        })
+    }
+
+    /// Opens the catalog of a data dir with the built-in lexicon.
+    pub fn open(data_dir: &Path) -> Result<Catalog, ApiError> {
+        Catalog::open_with(data_dir, Lexicon::builtin()?)
+    }
+
+    /// Runs a ranked query. With `collapse`, each family of copies shows once, as its
+    /// best-ranked member with the number of other members that matched (`collapsed`).
+    #[allow(clippy::too_many_arguments)]
+    pub fn query(
+        &self,
+        text: &str,
+        filters: &QueryFilters,
+        weights: &Weights,
+        offset: usize,
+        limit: usize,
+        explain: bool,
+        collapse: bool,
+    ) -> Result<QueryPage, ApiError> {
+        let page =
+            |offset: usize, limit: usize| self.page(text, filters, weights, offset, limit, explain);
+        if !collapse {
+            let (total, records) = page(offset, limit)?;
+            return Ok(QueryPage {
+                total,
+                records: self.with_related(records)?,
+            });
+        }
+        // Collapsing needs more hits than the page: widen until the page is full or all seen.
+        let want = offset.saturating_add(limit);
+        let mut window = want.saturating_mul(3).saturating_add(40);
+        loop {
+            let (total, records) = page(0, window)?;
+            let collapsed = collapse_families(records);
+            if collapsed.len() >= want || window >= total {
+                let records = collapsed.into_iter().skip(offset).take(limit).collect();
+                return Ok(QueryPage {
+                    total,
+                    records: self.with_related(records)?,
+                });
+            }
+            window = window.saturating_mul(2);
+        }
+    }
+
+    fn page(
+        &self,
+        text: &str,
+        filters: &QueryFilters,
+        weights: &Weights,
+        offset: usize,
+        limit: usize,
+        explain: bool,
+    ) -> Result<(usize, Vec<ExportRecord>), ApiError> {
+        let result = search(
+            &self.index,
+            &self.lexicon,
+            text,
+            filters,
+            weights,
+            offset,
+            limit,
+        )?;
+        let ids: Vec<String> = result.hits.iter().map(|h| h.id.clone()).collect();
+        let mut stored: HashMap<String, crate::store::StoredDataset> = self
+            .store
+            .get_many(&ids)?
+            .into_iter()
+            .map(|d| (d.record.id.clone(), d))
+            .collect();
+        let records = result
+            .hits
+            .iter()
+            .filter_map(|hit| {
+                let d = stored.remove(&hit.id)?;
+                Some(ExportRecord::from_stored(
+                    &d,
+                    Some(hit.score),
+                    Some(hit.factors),
+                    explain,
+                ))
+            })
+            .collect();
+        Ok((result.total, records))
+    }
+
+    /// Fills `related` (the other members of each record's family).
+    fn with_related(&self, mut records: Vec<ExportRecord>) -> Result<Vec<ExportRecord>, ApiError> {
+        for record in &mut records {
+            if let Some(family) = record.family_id.clone() {
+                record.related = self
+                    .store
+                    .family_members(&family)?
+                    .into_iter()
+                    .map(|(id, _)| id)
+                    .filter(|id| *id != record.id)
+                    .collect();
+            }
+        }
+        Ok(records)
+    }
+}
+
+/// Keeps the first (best-ranked) record of each family; it counts the others in `collapsed`.
+pub fn collapse_families(records: Vec<ExportRecord>) -> Vec<ExportRecord> {
+    let mut out: Vec<ExportRecord> = Vec::with_capacity(records.len());
+    let mut position: HashMap<String, usize> = HashMap::new();
+    for record in records {
+        let Some(family) = record.family_id.clone() else {
+            out.push(record);
+            continue;
+        };
+        match position.get(&family) {
+            Some(&at) => {
+                if let Some(kept) = out.get_mut(at) {
+                    kept.collapsed = Some(kept.collapsed.unwrap_or(0) + 1);
+                }
+            }
+            None => {
+                position.insert(family, out.len());
+                out.push(record);
+            }
+        }
+    }
+    out
+}
+
+/// Holds the data dir's writer lock (one sync, import or reindex at a time) while alive.
+pub struct WriteLock {
+    _file: std::fs::File,
+}
+
+/// Takes the exclusive writer lock of the data dir.
+pub fn lock_data_dir(config: &Config) -> Result<WriteLock, ApiError> {
+    let dir = &config.data_dir.value;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| ApiError::Runtime(format!("cannot create data dir {}: {e}", dir.display())))?;
+    let path = config.lock_path();
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| ApiError::Runtime(format!("cannot open lock file {}: {e}", path.display())))?;
+    match file.try_lock() {
+        Ok(()) => Ok(WriteLock { _file: file }),
+        Err(std::fs::TryLockError::WouldBlock) => Err(ApiError::Locked(format!(
+            "another catalog sync, import or reindex is running on {} (lock {})",
+            dir.display(),
+            path.display()
+        ))),
+        Err(std::fs::TryLockError::Error(e)) => Err(ApiError::Runtime(format!(
+            "cannot lock {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
+/// How a sync run through [`sync_blocking`] ended.
+#[derive(Debug)]
+pub enum SyncEnd {
+    /// It finished (completely or partially: see the outcome's status).
+    Finished(SyncOutcome),
+    /// Ctrl-C stopped it; the run is marked interrupted and the next sync resumes it.
+    Interrupted,
+}
+
+/// HTTP settings of a sync beyond the defaults.
+#[derive(Debug, Clone)]
+pub struct SyncHttp {
+    /// Per-request timeout.
+    pub timeout: Duration,
+    /// First backoff delay (doubles up to eight times this).
+    pub backoff_base: Duration,
+    /// Hard cap on requests.
+    pub max_requests: Option<u64>,
+}
+
+impl Default for SyncHttp {
+    fn default() -> Self {
+        SyncHttp {
+            timeout: Duration::from_secs(60),
+            backoff_base: Duration::from_secs(1),
+            max_requests: None,
+        }
+    }
+}
+
+/// Runs a whole sync on the current thread (its own async runtime), interruptible with Ctrl-C:
+/// lock, catalog, HTTP client, passes, measurement, index. Progress goes to `progress`.
+pub fn sync_blocking(
+    config: &Config,
+    lexicon: Lexicon,
+    options: &SyncOptions,
+    http: &SyncHttp,
+    progress: Progress,
+) -> Result<SyncEnd, ApiError> {
+    let _lock = lock_data_dir(config)?;
+    let scorer = Scorer::new(lexicon, chrono::Utc::now().date_naive());
+    let mut store = Store::open_or_create(&config.catalog_path())?;
+    let client = HttpClient::new(HttpSettings {
+        token: config.token().map(str::to_string),
+        timeout: http.timeout,
+        backoff_base: http.backoff_base,
+        backoff_cap: http.backoff_base * 8,
+        max_requests: http.max_requests,
+        ..HttpSettings::default()
+    })
+    .map_err(|e| ApiError::Runtime(format!("cannot build the HTTP client: {e}")))?;
+    let hub = Hub::new(client, &config.hub_url.value, &config.viewer_url.value);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| ApiError::Runtime(format!("cannot start the async runtime: {e}")))?;
+    let run_id = AtomicI64::new(0);
+    let outcome = runtime.block_on(async {
+        let mut ctx = SyncContext {
+            store: &mut store,
+            hub: &hub,
+            scorer: &scorer,
+            progress,
+            seen: Default::default(),
+            expand: crate::hub::default_expand_keys(),
+            page_size: crate::hub::PAGE_SIZE,
+        };
+        tokio::select! {
+            result = run_sync(&mut ctx, options, &run_id) => Some(result),
+            _ = tokio::signal::ctrl_c() => None,
+        }
+    });
+    progress.finish();
+    match outcome {
+        Some(result) => Ok(SyncEnd::Finished(result?)),
+        None => {
+            // Every committed page is safe; mark the run so the next sync resumes it.
+            let id = run_id.load(Ordering::SeqCst);
+            if id > 0 {
+                let summary = serde_json::json!({"interrupted": true});
+                store.finish_run(
+                    id,
+                    crate::store::RunStatus::Interrupted,
+                    &summary,
+                    Some("interrupted by Ctrl-C"),
+                )?;
+            }
+            Ok(SyncEnd::Interrupted)
+        }
+    }
+}
