@@ -229,7 +229,7 @@ pub fn lock_data_dir(config: &Config) -> Result<WriteLock, ApiError> {
 #[derive(Debug)]
 pub enum SyncEnd {
     /// It finished (completely or partially: see the outcome's status).
-    Finished(SyncOutcome),
+    Finished(Box<SyncOutcome>),
     /// Ctrl-C stopped it; the run is marked interrupted and the next sync resumes it.
     Interrupted,
 }
@@ -299,7 +299,7 @@ pub fn sync_blocking(
     });
     progress.finish();
     match outcome {
-        Some(result) => Ok(SyncEnd::Finished(result?)),
+        Some(result) => Ok(SyncEnd::Finished(Box::new(result?))),
         None => {
             // Every committed page is safe; mark the run so the next sync resumes it.
             let id = run_id.load(Ordering::SeqCst);
