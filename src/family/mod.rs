@@ -291,11 +291,10 @@ pub fn detect(inputs: &[FamilyInput]) -> HashMap<String, Membership> {
         for (target, hint) in linked {
             if let Some(&j) = index.get(&target.to_lowercase()) {
                 if j != i {
-                    let why = match hint {
-                        Some(r) if d.source_datasets.contains(&target) => {
-                            format!("source_datasets lists {target} ({})", r.as_str())
-                        }
-                        _ => format!("card links {target}"),
+                    let why = if d.source_datasets.contains(&target) {
+                        format!("source_datasets lists {target}")
+                    } else {
+                        format!("card links {target}")
                     };
                     edges.push(Edge {
                         a: i,
