@@ -66,6 +66,7 @@ pub struct ExportRecord {
     /// (whole conversations of a sample), `lower_bound`, `stated` (card or schema).
     pub turns_figure: Option<String>,
     /// Every source asked for turn figures and what it gave.
+    #[serde(default)]
     pub turns_evidence: Vec<crate::turns::evidence::TurnEvidence>,
     /// Conversations counted in the sample.
     pub turns_sampled: Option<i64>,
@@ -93,6 +94,7 @@ pub struct ExportRecord {
     /// Detected therapy modalities.
     pub modalities: Vec<String>,
     /// What the dataset is: `counseling_conversation`, `mental_health_text` or `other`.
+    #[serde(default = "other_kind")]
     pub kind: String,
     /// Its family of copies, conversions and translations: the root's id (null when none).
     pub family_id: Option<String>,
@@ -114,6 +116,10 @@ pub struct ExportRecord {
     /// Quality breakdown (with `--explain`).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub quality_breakdown: Option<Value>,
+}
+
+fn other_kind() -> String {
+    "other".to_string()
 }
 
 fn strings_at(v: &Value, key: &str) -> Vec<String> {
