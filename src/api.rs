@@ -96,15 +96,68 @@ impl Catalog {
             });
         }
         // Collapsing needs more hits than the page: widen until the page is full or all seen.
+        // Hits collapse on their family id alone; only the kept page is read in full.
         let want = offset.saturating_add(limit);
         let mut window = want.saturating_mul(3).saturating_add(40);
         loop {
-            let (total, records) = page(0, window)?;
-            let collapsed = collapse_families(records);
-            if collapsed.len() >= want || window >= total {
-                let records = collapsed.into_iter().skip(offset).take(limit).collect();
+            let result = search(
+                &self.index,
+                &self.lexicon,
+                text,
+                filters,
+                weights,
+                0,
+                window,
+            )?;
+            let ids: Vec<String> = result.hits.iter().map(|h| h.id.clone()).collect();
+            let families = self.store.family_ids(&ids)?;
+            let mut kept: Vec<(usize, usize)> = Vec::new(); // (hit index, other members)
+            let mut position: HashMap<&str, usize> = HashMap::new();
+            for (i, hit) in result.hits.iter().enumerate() {
+                match families.get(&hit.id) {
+                    Some(family) => match position.get(family.as_str()) {
+                        Some(&at) => {
+                            if let Some(entry) = kept.get_mut(at) {
+                                entry.1 += 1;
+                            }
+                        }
+                        None => {
+                            position.insert(family.as_str(), kept.len());
+                            kept.push((i, 0));
+                        }
+                    },
+                    None => kept.push((i, 0)),
+                }
+            }
+            if kept.len() >= want || window >= result.total {
+                let page: Vec<(usize, usize)> = kept.into_iter().skip(offset).take(limit).collect();
+                let page_ids: Vec<String> = page
+                    .iter()
+                    .filter_map(|(i, _)| result.hits.get(*i).map(|h| h.id.clone()))
+                    .collect();
+                let mut stored: HashMap<String, crate::store::StoredDataset> = self
+                    .store
+                    .get_many(&page_ids)?
+                    .into_iter()
+                    .map(|d| (d.record.id.clone(), d))
+                    .collect();
+                let records = page
+                    .iter()
+                    .filter_map(|&(i, others)| {
+                        let hit = result.hits.get(i)?;
+                        let d = stored.remove(&hit.id)?;
+                        let mut record = ExportRecord::from_stored(
+                            &d,
+                            Some(hit.score),
+                            Some(hit.factors),
+                            explain,
+                        );
+                        record.collapsed = (others > 0).then_some(others);
+                        Some(record)
+                    })
+                    .collect();
                 return Ok(QueryPage {
-                    total,
+                    total: result.total,
                     records: self.with_related(records)?,
                 });
             }
@@ -168,30 +221,6 @@ impl Catalog {
         }
         Ok(records)
     }
-}
-
-/// Keeps the first (best-ranked) record of each family; it counts the others in `collapsed`.
-pub fn collapse_families(records: Vec<ExportRecord>) -> Vec<ExportRecord> {
-    let mut out: Vec<ExportRecord> = Vec::with_capacity(records.len());
-    let mut position: HashMap<String, usize> = HashMap::new();
-    for record in records {
-        let Some(family) = record.family_id.clone() else {
-            out.push(record);
-            continue;
-        };
-        match position.get(&family) {
-            Some(&at) => {
-                if let Some(kept) = out.get_mut(at) {
-                    kept.collapsed = Some(kept.collapsed.unwrap_or(0) + 1);
-                }
-            }
-            None => {
-                position.insert(family, out.len());
-                out.push(record);
-            }
-        }
-    }
-    out
 }
 
 /// Holds the data dir's writer lock (one sync, import or reindex at a time) while alive.

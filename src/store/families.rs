@@ -123,6 +123,21 @@ impl Store {
         Ok(out)
     }
 
+    /// The family ids of those `ids` that belong to a family.
+    pub fn family_ids(&self, ids: &[String]) -> Result<HashMap<String, String>> {
+        use rusqlite::OptionalExtension;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT family_id FROM families WHERE dataset_id = ?1")?;
+        let mut out = HashMap::new();
+        for id in ids {
+            if let Some(family) = stmt.query_row([id], |r| r.get::<_, String>(0)).optional()? {
+                out.insert(id.clone(), family);
+            }
+        }
+        Ok(out)
+    }
+
     /// The family of a dataset, if it has one.
     pub fn family_of(&self, id: &str) -> Result<Option<Membership>> {
         use rusqlite::OptionalExtension;
