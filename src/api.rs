@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::hub::{HttpClient, HttpSettings, Hub};
 use crate::output::record::ExportRecord;
 use crate::score::{Lexicon, Scorer};
-use crate::search::{search, CatalogIndex, QueryFilters, Weights};
+use crate::search::{search, CatalogIndex, QueryFilters, RankedHit, Weights};
 use crate::store::Store;
 use crate::sync::{run_sync, Progress, SyncContext, SyncOptions, SyncOutcome};
 use std::collections::HashMap;
@@ -130,32 +130,13 @@ impl Catalog {
                 }
             }
             if kept.len() >= want || window >= result.total {
-                let page: Vec<(usize, usize)> = kept.into_iter().skip(offset).take(limit).collect();
-                let page_ids: Vec<String> = page
-                    .iter()
-                    .filter_map(|(i, _)| result.hits.get(*i).map(|h| h.id.clone()))
-                    .collect();
-                let mut stored: HashMap<String, crate::store::StoredDataset> = self
-                    .store
-                    .get_many(&page_ids)?
+                let page: Vec<(&RankedHit, usize)> = kept
                     .into_iter()
-                    .map(|d| (d.record.id.clone(), d))
+                    .skip(offset)
+                    .take(limit)
+                    .filter_map(|(i, others)| Some((result.hits.get(i)?, others)))
                     .collect();
-                let records = page
-                    .iter()
-                    .filter_map(|&(i, others)| {
-                        let hit = result.hits.get(i)?;
-                        let d = stored.remove(&hit.id)?;
-                        let mut record = ExportRecord::from_stored(
-                            &d,
-                            Some(hit.score),
-                            Some(hit.factors),
-                            explain,
-                        );
-                        record.collapsed = (others > 0).then_some(others);
-                        Some(record)
-                    })
-                    .collect();
+                let records = self.records_of(&page, explain)?;
                 return Ok(QueryPage {
                     total: result.total,
                     records: self.with_related(records)?,
@@ -183,27 +164,34 @@ impl Catalog {
             offset,
             limit,
         )?;
-        let ids: Vec<String> = result.hits.iter().map(|h| h.id.clone()).collect();
+        let hits: Vec<(&RankedHit, usize)> = result.hits.iter().map(|h| (h, 0)).collect();
+        Ok((result.total, self.records_of(&hits, explain)?))
+    }
+
+    /// Full records of ranked hits, in hit order; each with how many family members it stands
+    /// for (`collapsed`, when more than none).
+    fn records_of(
+        &self,
+        hits: &[(&RankedHit, usize)],
+        explain: bool,
+    ) -> Result<Vec<ExportRecord>, ApiError> {
+        let ids: Vec<String> = hits.iter().map(|(h, _)| h.id.clone()).collect();
         let mut stored: HashMap<String, crate::store::StoredDataset> = self
             .store
             .get_many(&ids)?
             .into_iter()
             .map(|d| (d.record.id.clone(), d))
             .collect();
-        let records = result
-            .hits
+        Ok(hits
             .iter()
-            .filter_map(|hit| {
+            .filter_map(|&(hit, others)| {
                 let d = stored.remove(&hit.id)?;
-                Some(ExportRecord::from_stored(
-                    &d,
-                    Some(hit.score),
-                    Some(hit.factors),
-                    explain,
-                ))
+                let mut record =
+                    ExportRecord::from_stored(&d, Some(hit.score), Some(hit.factors), explain);
+                record.collapsed = (others > 0).then_some(others);
+                Some(record)
             })
-            .collect();
-        Ok((result.total, records))
+            .collect())
     }
 
     /// Fills `related` (the other members of each record's family).
