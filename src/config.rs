@@ -3,6 +3,7 @@
 //! Resolved once from flags and environment (DESIGN.md §4); every value remembers where it came
 //! from so `catalog status` can say it. The token itself is never printed, logged or stored.
 
+use secrecy::SecretString;
 use std::path::{Path, PathBuf};
 
 /// Where a setting's value came from.
@@ -35,8 +36,8 @@ pub const DEFAULT_HUB_URL: &str = "https://huggingface.co";
 /// Default dataset-viewer endpoint.
 pub const DEFAULT_VIEWER_URL: &str = "https://datasets-server.huggingface.co";
 
-/// Settings shared by every command.
-#[derive(Clone, serde::Serialize)]
+/// Settings shared by every command. `Debug` shows the token as `[REDACTED]` ([`SecretString`]).
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Config {
     /// Data directory (catalog database and index).
     pub data_dir: Resolved<PathBuf>,
@@ -47,19 +48,15 @@ pub struct Config {
     /// Where the token came from, if any (the token itself is in `token`, never serialised).
     pub token_origin: Option<Resolved<()>>,
     #[serde(skip)]
-    token: Option<String>,
+    token: Option<SecretString>,
+    /// First retry backoff of a sync: 1 s; `CATALOG_RETRY_BASE_MS` shortens it (the test
+    /// suite's hook, so retried faults do not cost real seconds).
+    #[serde(skip)]
+    pub retry_backoff_base: std::time::Duration,
 }
 
-impl std::fmt::Debug for Config {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Config")
-            .field("data_dir", &self.data_dir)
-            .field("hub_url", &self.hub_url)
-            .field("viewer_url", &self.viewer_url)
-            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
-            .finish()
-    }
-}
+/// First retry backoff unless `CATALOG_RETRY_BASE_MS` says otherwise.
+pub const DEFAULT_RETRY_BACKOFF_BASE: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Reads an environment variable; an empty value counts as unset.
 pub type EnvLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
@@ -94,12 +91,16 @@ impl Config {
             DEFAULT_VIEWER_URL,
         );
         let (token, token_origin) = resolve_token(&env);
+        let retry_backoff_base = env("CATALOG_RETRY_BASE_MS")
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map_or(DEFAULT_RETRY_BACKOFF_BASE, std::time::Duration::from_millis);
         Config {
             data_dir,
             hub_url,
             viewer_url,
             token_origin,
             token,
+            retry_backoff_base,
         }
     }
 
@@ -114,9 +115,10 @@ impl Config {
         })
     }
 
-    /// The token to send as `Authorization: Bearer`, if any.
-    pub fn token(&self) -> Option<&str> {
-        self.token.as_deref()
+    /// The token to send as `Authorization: Bearer`, if any (exposed only where the header is
+    /// built, see `hub::HttpClient`).
+    pub fn token(&self) -> Option<&SecretString> {
+        self.token.as_ref()
     }
 
     /// The SQLite catalog file.
@@ -158,11 +160,13 @@ fn default_data_dir(env: &dyn Fn(&str) -> Option<String>) -> PathBuf {
 
 /// `HF_TOKEN`, else `HUGGING_FACE_HUB_TOKEN`, else `HUGGINGFACE_TOKEN`, else `$HF_TOKEN_PATH` or
 /// `$HF_HOME/token` (`HF_HOME` defaults to `$XDG_CACHE_HOME/huggingface` or `~/.cache/huggingface`).
-fn resolve_token(env: &dyn Fn(&str) -> Option<String>) -> (Option<String>, Option<Resolved<()>>) {
+fn resolve_token(
+    env: &dyn Fn(&str) -> Option<String>,
+) -> (Option<SecretString>, Option<Resolved<()>>) {
     for var in ["HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HUGGINGFACE_TOKEN"] {
         if let Some(token) = env(var) {
             return (
-                Some(token.trim().to_string()),
+                Some(SecretString::from(token.trim())),
                 Some(resolved((), Source::Env, var)),
             );
         }
@@ -180,7 +184,7 @@ fn resolve_token(env: &dyn Fn(&str) -> Option<String>) -> (Option<String>, Optio
             let token = contents.trim();
             if !token.is_empty() {
                 return (
-                    Some(token.to_string()),
+                    Some(SecretString::from(token)),
                     Some(resolved((), Source::File, &path.display().to_string())),
                 );
             }
@@ -219,15 +223,38 @@ mod tests {
         assert_eq!(c.hub_url.value, "http://127.0.0.1:1");
     }
 
+    fn exposed(c: &Config) -> Option<&str> {
+        use secrecy::ExposeSecret;
+        c.token().map(ExposeSecret::expose_secret)
+    }
+
+    #[test]
+    fn the_retry_backoff_hook_is_read_once_into_the_config() {
+        let none = Config::resolve(None, None, None, &env_of(&[]));
+        assert_eq!(none.retry_backoff_base, DEFAULT_RETRY_BACKOFF_BASE);
+        let set = Config::resolve(
+            None,
+            None,
+            None,
+            &env_of(&[("CATALOG_RETRY_BASE_MS", "20")]),
+        );
+        assert_eq!(set.retry_backoff_base, std::time::Duration::from_millis(20));
+        let junk = Config::resolve(None, None, None, &env_of(&[("CATALOG_RETRY_BASE_MS", "x")]));
+        assert_eq!(junk.retry_backoff_base, DEFAULT_RETRY_BACKOFF_BASE);
+    }
+
     #[test]
     fn token_order_and_file_and_redaction() {
         let env = env_of(&[
             ("HUGGING_FACE_HUB_TOKEN", "hf_legacy"),
-            ("HF_TOKEN", "hf_first"),
+            ("HF_TOKEN", " hf_first "),
         ]);
         let c = Config::resolve(None, None, None, &env);
-        assert_eq!(c.token(), Some("hf_first"));
-        assert!(!format!("{c:?}").contains("hf_first"));
+        assert_eq!(exposed(&c), Some("hf_first"));
+        let debug = format!("{c:?}");
+        assert!(!debug.contains("hf_first"), "{debug}");
+        assert!(debug.contains("REDACTED"), "{debug}");
+        assert!(!format!("{c:#?}").contains("hf_first"));
         assert!(!serde_json::to_string(&c).unwrap().contains("hf_first"));
 
         let dir = tempfile::tempdir().unwrap();
@@ -235,7 +262,8 @@ mod tests {
         let home = dir.path().to_string_lossy().to_string();
         let env = env_of(&[("HF_HOME", &home)]);
         let c = Config::resolve(None, None, None, &env);
-        assert_eq!(c.token(), Some("hf_from_file"));
+        assert_eq!(exposed(&c), Some("hf_from_file"));
+        assert!(!format!("{c:?}").contains("hf_from_file"));
         assert_eq!(c.token_origin.unwrap().source, Source::File);
     }
 }

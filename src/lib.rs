@@ -6,15 +6,18 @@
 //! [`turns`] and [`score`] are pure: no I/O.
 
 pub mod api;
-pub mod cli;
 pub mod config;
 pub mod family;
+#[cfg(feature = "sync")]
 pub mod hub;
 pub mod model;
 pub mod output;
+pub mod progress;
+pub mod sanitize;
 pub mod score;
 pub mod search;
 pub mod store;
+#[cfg(feature = "sync")]
 pub mod sync;
 pub mod turns;
 

@@ -82,3 +82,29 @@ pub fn cases() -> u32 {
         .and_then(|v| v.parse().ok())
         .unwrap_or(256)
 }
+
+/// Checks the stored names of a `strum`-named enum: the variants, in declaration order, are
+/// named exactly `expected` (a renamed variant or string fails here), and `Into<&str>`,
+/// `Display`, `AsRef<str>` and `FromStr` agree on every name and round-trip it.
+pub(crate) fn assert_enum_names<E>(expected: &[&str])
+where
+    E: strum::IntoEnumIterator
+        + Into<&'static str>
+        + AsRef<str>
+        + std::fmt::Display
+        + std::str::FromStr
+        + PartialEq
+        + std::fmt::Debug
+        + Clone,
+    <E as std::str::FromStr>::Err: std::fmt::Debug,
+{
+    let names: Vec<&'static str> = E::iter().map(Into::into).collect();
+    assert_eq!(names, expected);
+    for variant in E::iter() {
+        let name: &'static str = variant.clone().into();
+        assert_eq!(variant.to_string(), name);
+        assert_eq!(variant.as_ref(), name);
+        assert_eq!(name.parse::<E>().unwrap(), variant);
+    }
+    assert!("no such name".parse::<E>().is_err());
+}

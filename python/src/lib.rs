@@ -172,7 +172,7 @@ fn report(
         serde_json::from_str(records_json).map_err(|e| PyValueError::new_err(e.to_string()))?;
     let dir = config(data_dir, None, None).data_dir.value;
     let catalog_size = catalog::store::Store::open_read_only(&dir.join("catalog.sqlite3"))
-        .and_then(|s| s.counts(catalog::sync::SAMPLING_RELEVANCE_FLOOR))
+        .and_then(|s| s.counts(catalog::score::SAMPLING_RELEVANCE_FLOOR))
         .map(|c| c.present)
         .unwrap_or(records.len() as i64);
     let input = ReportInput {
@@ -222,14 +222,14 @@ fn sync(
         ..Default::default()
     };
     let http = SyncHttp {
-        backoff_base: retry_base_ms.map_or(Duration::from_secs(1), Duration::from_millis),
+        backoff_base: retry_base_ms.map_or(config.retry_backoff_base, Duration::from_millis),
         max_requests,
         ..SyncHttp::default()
     };
     let dir = config.data_dir.value.clone();
     let ended = py.allow_threads(|| {
         let lexicon = catalog::score::Lexicon::builtin().map_err(ApiError::from)?;
-        let progress = catalog::sync::Progress::for_stderr(quiet, false);
+        let progress = catalog::progress::Progress::for_stderr(quiet, false);
         sync_blocking(&config, lexicon, &options, &http, progress)
     });
     match ended.map_err(|e| to_py(e, &dir))? {

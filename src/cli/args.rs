@@ -12,16 +12,34 @@ use std::path::PathBuf;
 #[command(name = "catalog", version, about, long_about = None, max_term_width = 100)]
 pub struct Cli {
     /// Data directory [default: $CATALOG_DIR, else the OS data dir, e.g. ~/.local/share/catalog]
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "DIR",
+        help_heading = "Global options"
+    )]
     pub data_dir: Option<PathBuf>,
     /// Quiet: no progress and no warnings on stderr
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    #[arg(
+        short,
+        long,
+        global = true,
+        conflicts_with = "verbose",
+        help_heading = "Global options"
+    )]
     pub quiet: bool,
     /// Verbose: more detail on stderr
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = "Global options")]
     pub verbose: bool,
     /// Colour and bold in tables: auto (a terminal, unless NO_COLOR is set), always, never
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value_t = ColorChoice::Auto,
+        value_name = "WHEN",
+        help_heading = "Global options"
+    )]
     pub color: ColorChoice,
     /// The command
     #[command(subcommand)]
@@ -65,6 +83,7 @@ impl ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Crawl the Hub into the local catalog (incremental, resumable, rate-limit polite)
+    #[cfg(feature = "sync")]
     Sync(SyncArgs),
     /// Ingest Hub listing items from a JSONL file (one /api/datasets item per line), offline
     Import(ImportArgs),
@@ -89,6 +108,7 @@ impl Command {
     /// `--hub-url`, for commands that have it.
     pub fn hub_url(&self) -> Option<&str> {
         match self {
+            #[cfg(feature = "sync")]
             Command::Sync(a) => a.hub_url.as_deref(),
             _ => None,
         }
@@ -97,6 +117,7 @@ impl Command {
     /// `--viewer-url`, for commands that have it.
     pub fn viewer_url(&self) -> Option<&str> {
         match self {
+            #[cfg(feature = "sync")]
             Command::Sync(a) => a.viewer_url.as_deref(),
             _ => None,
         }
@@ -104,6 +125,7 @@ impl Command {
 }
 
 /// `catalog sync`
+#[cfg(feature = "sync")]
 #[derive(Debug, Args)]
 #[command(
     after_help = "The first sync runs a quick pass (the lexicon's crawl terms, matched against \
@@ -117,56 +139,61 @@ where it stopped.\n\nExit codes: 0 complete, 4 partial (run again to resume), 13
 )]
 pub struct SyncArgs {
     /// Run the quick pass only (the therapy plan), not the whole-Hub pass
-    #[arg(long, conflicts_with = "full")]
+    #[arg(long, conflicts_with = "full", help_heading = "What to crawl")]
     pub quick: bool,
     /// Run a full pass over the whole Hub now (also refreshes downloads/likes and marks
     /// vanished datasets gone)
-    #[arg(long, alias = "all")]
+    #[arg(long, alias = "all", help_heading = "What to crawl")]
     pub full: bool,
     /// Extra Hub search term (repo-id substring); repeatable
-    #[arg(long = "term", value_name = "T")]
+    #[arg(long = "term", value_name = "T", help_heading = "What to crawl")]
     pub terms: Vec<String>,
     /// Extra Hub tag filter (e.g. `language:en`, `mental-health`); repeatable
-    #[arg(long = "filter", value_name = "TAG")]
+    #[arg(long = "filter", value_name = "TAG", help_heading = "What to crawl")]
     pub filters: Vec<String>,
     /// Skip conversation sampling through the dataset viewer
-    #[arg(long)]
+    #[arg(long, help_heading = "Measuring conversations")]
     pub no_samples: bool,
     /// Hard cap on HTTP requests for this sync (the run stays resumable)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..), help_heading = "Network")]
     pub max_requests: Option<u64>,
     /// Hub endpoint [default: $HF_ENDPOINT, else https://huggingface.co]
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", help_heading = "Network")]
     pub hub_url: Option<String>,
     /// Dataset viewer endpoint [default: $CATALOG_VIEWER_URL, else https://datasets-server.huggingface.co]
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", help_heading = "Network")]
     pub viewer_url: Option<String>,
     /// Concurrent viewer requests while sampling
-    #[arg(long, default_value_t = 4, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=32))]
+    #[arg(long, default_value_t = 4, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=32), help_heading = "Measuring conversations")]
     pub concurrency: u16,
     /// Relevance floor for sampling conversations
-    #[arg(long, default_value_t = crate::sync::SAMPLING_RELEVANCE_FLOOR, value_name = "X")]
+    #[arg(long, default_value_t = catalog::score::SAMPLING_RELEVANCE_FLOOR, value_name = "X", help_heading = "Measuring conversations")]
     pub sample_floor: f64,
     /// Most datasets sampled in one sync
-    #[arg(long, default_value_t = 2000, value_name = "N")]
+    #[arg(
+        long,
+        default_value_t = 2000,
+        value_name = "N",
+        help_heading = "Measuring conversations"
+    )]
     pub max_samples: usize,
     /// Bytes read from one dataset's repository files when the viewer cannot count its turns
     /// (HTTP Range prefixes; 0 turns repo files off)
-    #[arg(long, default_value_t = crate::sync::FILE_BYTES_PER_DATASET, value_name = "BYTES")]
+    #[arg(long, default_value_t = catalog::sync::FILE_BYTES_PER_DATASET, value_name = "BYTES", help_heading = "Measuring conversations")]
     pub file_bytes: u64,
     /// Most bytes read from repository files in one sync
-    #[arg(long, default_value_t = crate::sync::MAX_FILE_BYTES, value_name = "BYTES")]
+    #[arg(long, default_value_t = catalog::sync::MAX_FILE_BYTES, value_name = "BYTES", help_heading = "Measuring conversations")]
     pub max_file_bytes: u64,
     /// Ask again now every dataset whose viewer or files failed transiently, instead of waiting
     /// for its retry time (1 h, 6 h, 1 day, 3 days, then weekly)
-    #[arg(long)]
+    #[arg(long, help_heading = "Measuring conversations")]
     pub retry_now: bool,
     /// Lexicon file to use instead of the built-in index/therapy.toml (scores of datasets that did
     /// not change upstream are recomputed by `catalog reindex --lexicon FILE`)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = "What to crawl")]
     pub lexicon: Option<PathBuf>,
     /// Per-request timeout in seconds (a 1000-item listing page with card data can be several MB)
-    #[arg(long, default_value_t = 60, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=600))]
+    #[arg(long, default_value_t = 60, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=600), help_heading = "Network")]
     pub timeout: u64,
 }
 
@@ -217,10 +244,10 @@ pub struct FilterArgs {
     #[arg(value_name = "TEXT")]
     pub text: Option<String>,
     /// Minimum average turns per conversation
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", help_heading = "Conversation length")]
     pub min_turns: Option<f64>,
     /// Maximum average turns per conversation
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", help_heading = "Conversation length")]
     pub max_turns: Option<f64>,
     /// Conversation length bucket (from average turns; a lower bound only matches multi_turn
     /// once it reaches 20)
@@ -228,38 +255,44 @@ pub struct FilterArgs {
         long = "turns-format",
         alias = "format",
         value_enum,
-        value_name = "FORMAT"
+        value_name = "FORMAT",
+        help_heading = "Conversation length"
     )]
     pub format: Option<FormatArg>,
     /// What the dataset is (from relevance: topic and form)
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, help_heading = "Filters")]
     pub kind: Option<KindArg>,
     /// Minimum quality score (0–1)
-    #[arg(long, value_name = "X")]
+    #[arg(long, value_name = "X", help_heading = "Filters")]
     pub min_quality: Option<f64>,
     /// Minimum therapy relevance (0–1)
-    #[arg(long, value_name = "X")]
+    #[arg(long, value_name = "X", help_heading = "Filters")]
     pub min_relevance: Option<f64>,
     /// Licence (e.g. mit, apache-2.0, cc-by-4.0); repeatable, any of them
-    #[arg(long = "license", value_name = "L")]
+    #[arg(long = "license", value_name = "L", help_heading = "Filters")]
     pub licenses: Vec<String>,
     /// Language code (e.g. en, zh); repeatable, any of them
-    #[arg(long = "language", value_name = "L")]
+    #[arg(long = "language", value_name = "L", help_heading = "Filters")]
     pub languages: Vec<String>,
     /// Only datasets modified on or after this date (YYYY-MM-DD)
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", help_heading = "Filters")]
     pub updated_since: Option<String>,
     /// Keep datasets whose turns are unknown when a turn filter is given
-    #[arg(long)]
+    #[arg(long, help_heading = "Conversation length")]
     pub include_unknown_turns: bool,
     /// Ranking weights, e.g. `match=0.3,quality=0.15,relevance=0.25,turns=0.15,popularity=0.15`
-    #[arg(long, value_name = "K=V,...")]
+    #[arg(long, value_name = "K=V,...", help_heading = "Ranking")]
     pub weights: Option<String>,
     /// Warn when the catalog is older than this many days
-    #[arg(long, default_value_t = 7, value_name = "DAYS")]
+    #[arg(
+        long,
+        default_value_t = 7,
+        value_name = "DAYS",
+        help_heading = "Ranking"
+    )]
     pub stale_days: u32,
     /// Lexicon file (for acronym expansion) instead of the built-in one
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = "Ranking")]
     pub lexicon: Option<PathBuf>,
 }
 
@@ -289,20 +322,20 @@ pub struct QueryArgs {
     #[command(flatten)]
     pub filters: FilterArgs,
     /// Results to show (1 or more)
-    #[arg(long, default_value_t = 20, value_name = "N", value_parser = positive)]
+    #[arg(long, default_value_t = 20, value_name = "N", value_parser = positive, help_heading = "Output")]
     pub limit: usize,
     /// Results to skip
-    #[arg(long, default_value_t = 0, value_name = "N")]
+    #[arg(long, default_value_t = 0, value_name = "N", help_heading = "Output")]
     pub offset: usize,
     /// Output format
-    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table, help_heading = "Output")]
     pub output: OutputFormat,
     /// Show every ranking factor and the matched lexicon terms
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     pub explain: bool,
     /// List every copy, conversion and translation as its own row (by default a family shows
     /// as its best-ranked member with "+N related")
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     pub all_copies: bool,
 }
 
@@ -356,16 +389,16 @@ pub struct ExportArgs {
     #[command(flatten)]
     pub filters: FilterArgs,
     /// Output file (written to a temp file, then renamed)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = "Output")]
     pub out: PathBuf,
     /// File format
-    #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+    #[arg(long, value_enum, default_value_t = ExportFormat::Json, help_heading = "Output")]
     pub output: ExportFormat,
-    /// Most records exported
-    #[arg(long, value_name = "N")]
+    /// Most records exported (1 or more)
+    #[arg(long, value_name = "N", value_parser = positive, help_heading = "Output")]
     pub limit: Option<usize>,
     /// One record per family of copies, conversions and translations (the best-ranked member)
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     pub collapse: bool,
 }
 
@@ -376,10 +409,10 @@ pub struct ReportArgs {
     #[command(flatten)]
     pub filters: FilterArgs,
     /// Write a self-contained HTML page with charts to FILE instead of text to stdout
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = "Output")]
     pub html: Option<PathBuf>,
-    /// Most datasets considered
-    #[arg(long, default_value_t = 1000, value_name = "N")]
+    /// Most datasets considered (1 or more)
+    #[arg(long, default_value_t = 1000, value_name = "N", value_parser = positive, help_heading = "Output")]
     pub limit: usize,
 }
 

@@ -2,14 +2,15 @@
 
 use super::args::ImportArgs;
 use super::load_lexicon;
-use super::sync::lock_data_dir;
-use crate::config::Config;
-use crate::model::DatasetRecord;
-use crate::score::Scorer;
-use crate::store::{Store, UpsertOutcome};
-use crate::sync::Progress;
+use super::lock_data_dir;
 use anyhow::Context;
+use catalog::config::Config;
+use catalog::model::DatasetRecord;
+use catalog::progress::Progress;
+use catalog::score::Scorer;
+use catalog::store::{Store, UpsertOutcome};
 use std::io::BufRead;
+use std::io::Write;
 use std::process::ExitCode;
 
 const BATCH: usize = 5_000;
@@ -82,13 +83,15 @@ pub fn run(
         0
     } else {
         store.refresh_families()?;
-        crate::search::update_index(&mut store, scorer.lexicon(), &progress)?
+        catalog::search::update_index(&mut store, scorer.lexicon(), &progress)?
     };
     let total = new + changed + unchanged;
-    println!(
+    let mut out = std::io::stdout().lock();
+    writeln!(
+out,
         "imported {total} datasets ({new} new, {changed} changed, {unchanged} unchanged, {bad} invalid lines) in {imported_secs:.1}s ({:.0}/s); indexed {indexed} in {:.1}s",
         total as f64 / imported_secs.max(1e-9),
         started.elapsed().as_secs_f64() - imported_secs
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }

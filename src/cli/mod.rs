@@ -8,14 +8,16 @@ mod reindex;
 mod show;
 mod similar;
 mod status;
+#[cfg(feature = "sync")]
 mod sync;
 
 pub use args::{Cli, ColorChoice, Command};
 
-use crate::config::Config;
+use catalog::config::Config;
 use std::process::ExitCode;
 
 /// Exit codes (documented in the README).
+#[cfg_attr(not(feature = "sync"), allow(dead_code))] // OK, 4 and 130 are sync's
 pub mod exit {
     /// Success.
     pub const OK: u8 = 0;
@@ -45,6 +47,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     );
     let (quiet, verbose) = (cli.quiet, cli.verbose);
     match cli.command {
+        #[cfg(feature = "sync")]
         Command::Sync(args) => sync::run(&config, args, quiet, verbose),
         Command::Import(args) => import::run(&config, args, quiet, verbose),
         Command::Query(args) => query::run_query(&config, args, quiet, cli.color),
@@ -59,8 +62,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// Maps an error to its exit code.
 pub fn exit_code_for(error: &anyhow::Error) -> u8 {
-    use crate::search::SearchError;
-    use crate::store::StoreError;
+    use catalog::search::SearchError;
+    use catalog::store::StoreError;
     for cause in error.chain() {
         if cause.downcast_ref::<UsageError>().is_some() {
             return exit::USAGE;
@@ -78,14 +81,19 @@ pub fn exit_code_for(error: &anyhow::Error) -> u8 {
     exit::RUNTIME
 }
 
+/// Takes the exclusive writer lock of the data dir (one sync/import/reindex at a time).
+pub(crate) fn lock_data_dir(config: &Config) -> anyhow::Result<catalog::api::WriteLock> {
+    Ok(catalog::api::lock_data_dir(config)?)
+}
+
 /// Loads the lexicon: `--lexicon FILE` or the built-in `index/therapy.toml`.
 pub(crate) fn load_lexicon(
     path: Option<&std::path::Path>,
-) -> anyhow::Result<crate::score::Lexicon> {
+) -> anyhow::Result<catalog::score::Lexicon> {
     use anyhow::Context;
     match path {
-        Some(p) => crate::score::Lexicon::from_path(p)
+        Some(p) => catalog::score::Lexicon::from_path(p)
             .with_context(|| format!("cannot load lexicon {}", p.display())),
-        None => crate::score::Lexicon::builtin().context("built-in lexicon is invalid"),
+        None => catalog::score::Lexicon::builtin().context("built-in lexicon is invalid"),
     }
 }

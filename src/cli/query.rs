@@ -5,19 +5,19 @@ use super::args::{
     ExportArgs, ExportFormat, FilterArgs, FormatArg, OutputFormat, QueryArgs, ReportArgs,
 };
 use super::{load_lexicon, UsageError};
-use crate::config::Config;
-use crate::output::record::ExportRecord;
-use crate::output::sanitize::json_terminal_safe;
-use crate::output::{csv, table, write_atomically};
-use crate::score::DatasetKind;
-use crate::search::{CatalogIndex, QueryFilters, Weights};
-use crate::store::Store;
-use crate::turns::ConversationFormat;
 use anyhow::Context;
+use catalog::config::Config;
+use catalog::output::record::ExportRecord;
+use catalog::output::{csv, table, write_atomically};
+use catalog::sanitize::json_terminal_safe;
+use catalog::score::DatasetKind;
+use catalog::search::{CatalogIndex, QueryFilters, Weights};
+use catalog::store::Store;
+use catalog::turns::ConversationFormat;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-pub(crate) use crate::api::Catalog;
+pub(crate) use catalog::api::Catalog;
 
 /// Opens store and index read-only, warning once on stderr when the catalog is stale.
 pub(crate) fn open_catalog(
@@ -44,8 +44,7 @@ fn warn_if_stale(store: &Store, stale_days: u32) {
         .last_complete_sync()
         .ok()
         .flatten()
-        .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
-        .map(|t| t.with_timezone(&chrono::Utc))
+        .map(|t| t.0)
         .or_else(|| {
             let modified = std::fs::metadata(store.path()).ok()?.modified().ok()?;
             Some(chrono::DateTime::<chrono::Utc>::from(modified))
@@ -165,7 +164,7 @@ impl<'a> RankedQuery<'a> {
     }
 
     /// Runs the query and returns (total matches, records of the page, best first). With
-    /// `collapse`, each family of copies shows once (see [`crate::api::Catalog::query`]).
+    /// `collapse`, each family of copies shows once (see [`catalog::api::Catalog::query`]).
     pub(crate) fn records(
         &self,
         catalog: &Catalog,
@@ -255,7 +254,7 @@ pub fn run_query(
 }
 
 fn explain_block(rank: usize, r: &ExportRecord) -> String {
-    use crate::output::sanitize::clean_line;
+    use catalog::sanitize::clean_line;
     let mut s = format!(
         "\n#{rank} {}  score {:.3}\n",
         clean_line(&r.id, 100),
@@ -373,19 +372,19 @@ pub fn run_export(config: &Config, args: ExportArgs, quiet: bool) -> anyhow::Res
 
 /// Runs `catalog report`.
 pub fn run_report(config: &Config, args: ReportArgs, quiet: bool) -> anyhow::Result<ExitCode> {
-    use crate::output::{html, report};
+    use catalog::output::{html, report};
     // A therapy report: datasets below the relevance threshold (gene therapy, customer support...)
     // are left out unless --min-relevance says otherwise.
     let mut filters = args.filters.clone();
     filters.min_relevance = filters
         .min_relevance
-        .or(Some(crate::score::DEFAULT_THRESHOLD));
+        .or(Some(catalog::score::DEFAULT_THRESHOLD));
     let query = RankedQuery::new(&filters)?;
     let catalog = open_catalog(config, &filters, quiet)?;
     let (_, records) = query.records(&catalog, 0, args.limit, false, false)?;
     let counts = catalog
         .store
-        .counts(crate::sync::SAMPLING_RELEVANCE_FLOOR)?;
+        .counts(catalog::score::SAMPLING_RELEVANCE_FLOOR)?;
     let filters_description = describe_filters(&filters);
     let input = report::ReportInput {
         records: &records,
@@ -404,7 +403,11 @@ pub fn run_report(config: &Config, args: ReportArgs, quiet: bool) -> anyhow::Res
                 eprintln!("wrote {}", path.display());
             }
         }
-        None => print!("{}", report::render_text(&input, &summary)),
+        None => write!(
+            std::io::stdout().lock(),
+            "{}",
+            report::render_text(&input, &summary)
+        )?,
     }
     Ok(ExitCode::SUCCESS)
 }

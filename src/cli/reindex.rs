@@ -3,11 +3,12 @@
 
 use super::args::ReindexArgs;
 use super::load_lexicon;
-use super::sync::lock_data_dir;
-use crate::config::Config;
-use crate::score::Scorer;
-use crate::store::Store;
-use crate::sync::Progress;
+use super::lock_data_dir;
+use catalog::config::Config;
+use catalog::progress::Progress;
+use catalog::score::Scorer;
+use catalog::store::Store;
+use std::io::Write;
 use std::process::ExitCode;
 
 /// Runs `catalog reindex`.
@@ -46,10 +47,12 @@ pub fn run(
     store.refresh_families()?;
     let scored_secs = started.elapsed().as_secs_f64();
     let docs =
-        crate::search::rebuild(&mut store, scorer.lexicon(), &config.index_dir(), &progress)?;
-    println!(
+        catalog::search::rebuild(&mut store, scorer.lexicon(), &config.index_dir(), &progress)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
         "reindexed {docs} datasets (scores {scored_secs:.1}s, index {:.1}s)",
         started.elapsed().as_secs_f64() - scored_secs
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }

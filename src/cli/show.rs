@@ -1,10 +1,12 @@
 //! `catalog show ID`: everything known about one dataset.
 
 use super::args::{ShowArgs, ShowFormat};
-use crate::config::Config;
-use crate::output::record::ExportRecord;
-use crate::output::sanitize::{clean_line, strip_controls};
-use crate::store::Store;
+use catalog::config::Config;
+use catalog::output::record::ExportRecord;
+use catalog::sanitize::{clean_line, strip_controls};
+use catalog::store::Store;
+use std::fmt::Write as _;
+use std::io::Write as _;
 use std::process::ExitCode;
 
 /// Runs `catalog show`.
@@ -37,22 +39,27 @@ pub fn run(config: &Config, args: ShowArgs, _quiet: bool) -> anyhow::Result<Exit
             );
             obj.insert("turns".into(), serde_json::to_value(&d.turns)?);
             obj.insert("relevance_detail".into(), d.scores.relevance_detail.clone());
-            obj.insert("first_seen".into(), d.first_seen.clone().into());
-            obj.insert("gone_at".into(), d.gone_at.clone().into());
+            obj.insert("first_seen".into(), d.first_seen.into());
+            obj.insert("gone_at".into(), d.gone_at.into());
             obj.insert("found_by".into(), serde_json::to_value(&found_by)?);
             obj.insert(
                 "family_evidence".into(),
                 serde_json::to_value(d.family.as_ref().map(|f| &f.evidence))?,
             );
         }
-        println!(
+        writeln!(
+            std::io::stdout().lock(),
             "{}",
-            crate::output::sanitize::json_terminal_safe(serde_json::to_string_pretty(&value)?)
-        );
+            catalog::sanitize::json_terminal_safe(serde_json::to_string_pretty(&value)?)
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     let r = &d.record;
-    let line = |k: &str, v: &str| println!("{k:<20} {}", clean_line(v, 400));
+    // Built whole, then written once: a closed pipe is one error, not a panic.
+    let mut text = String::new();
+    let mut line = |k: &str, v: &str| {
+        let _ = writeln!(text, "{k:<20} {}", clean_line(v, 400));
+    };
     line("id", &r.id);
     line("url", &r.url());
     if let Some(n) = &r.pretty_name {
@@ -197,19 +204,21 @@ pub fn run(config: &Config, args: ShowArgs, _quiet: bool) -> anyhow::Result<Exit
     if !found_by.is_empty() {
         line("found by", &found_by.join(", "));
     }
-    println!(
+    let _ = writeln!(
+        text,
         "{:<20} from datasets import load_dataset; ds = load_dataset(\"{}\")",
         "load",
         clean_line(&r.id, 200)
     );
     if let Some(desc) = &r.description {
-        println!("\n{}", strip_controls(desc, true));
+        let _ = writeln!(text, "\n{}", strip_controls(desc, true));
     }
+    std::io::stdout().lock().write_all(text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// One line per source: what it found, where, and why (the card's sentence is quoted).
-fn describe_evidence(e: &crate::turns::evidence::TurnEvidence) -> String {
+fn describe_evidence(e: &catalog::turns::evidence::TurnEvidence) -> String {
     let what = match &e.figure {
         Some(f) => {
             let n = f
@@ -217,7 +226,7 @@ fn describe_evidence(e: &crate::turns::evidence::TurnEvidence) -> String {
                 .map(|n| format!(" over {n} conversations"))
                 .unwrap_or_default();
             match f.kind {
-                crate::turns::evidence::FigureKind::LowerBound => {
+                catalog::turns::evidence::FigureKind::LowerBound => {
                     format!("at least {:.1} turns{n} (lower bound)", f.avg)
                 }
                 kind => format!("{:.2} turns{n} ({})", f.avg, kind.as_str()),
@@ -227,7 +236,7 @@ fn describe_evidence(e: &crate::turns::evidence::TurnEvidence) -> String {
     };
     let mut out = format!("{}: {what}", e.source.as_str());
     if !e.detail.is_empty() {
-        let detail = if e.source == crate::turns::evidence::EvidenceSource::Card {
+        let detail = if e.source == catalog::turns::evidence::EvidenceSource::Card {
             format!("\"{}\"", e.detail)
         } else {
             e.detail.clone()

@@ -8,12 +8,12 @@
 
 use super::args::{OutputFormat, SimilarArgs};
 use super::load_lexicon;
-use crate::config::Config;
-use crate::output::record::ExportRecord;
-use crate::output::sanitize::{clean_line, json_terminal_safe, truncate_to_width};
-use crate::score::tokenize::tokenize;
-use crate::search::{search, CatalogIndex, QueryFilters, Weights};
-use crate::store::{Store, StoredDataset};
+use catalog::config::Config;
+use catalog::output::record::ExportRecord;
+use catalog::sanitize::{clean_line, json_terminal_safe, truncate_to_width};
+use catalog::score::tokenize::tokenize;
+use catalog::search::{search, CatalogIndex, QueryFilters, Weights};
+use catalog::store::{Store, StoredDataset};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::process::ExitCode;
@@ -253,7 +253,7 @@ pub fn run(config: &Config, args: SimilarArgs) -> anyhow::Result<ExitCode> {
         }
         OutputFormat::Csv => {
             let records: Vec<ExportRecord> = rows.iter().map(|r| r.record.clone()).collect();
-            out = crate::output::csv::render(&records);
+            out = catalog::output::csv::render(&records);
         }
         OutputFormat::Table => {
             out.push_str(&format!(
@@ -274,7 +274,7 @@ pub fn run(config: &Config, args: SimilarArgs) -> anyhow::Result<ExitCode> {
                     i + 1,
                     truncate_to_width(&clean_line(&r.record.id, 200), 44),
                     r.similarity,
-                    crate::output::table::turns_cell(&r.record),
+                    catalog::output::table::turns_cell(&r.record),
                     r.record.kind,
                     clean_line(&r.reasons.join("; "), 300)
                 ));

@@ -1,9 +1,10 @@
 //! `catalog status`: catalog age, counts, last sync run, and the paths in use with their origin.
 
 use super::args::StatusArgs;
-use crate::config::Config;
-use crate::output::sanitize::clean_line;
-use crate::store::Store;
+use catalog::config::Config;
+use catalog::sanitize::clean_line;
+use catalog::store::Store;
+use std::io::Write;
 use std::process::ExitCode;
 
 /// Runs `catalog status`.
@@ -12,12 +13,13 @@ pub fn run(config: &Config, args: StatusArgs) -> anyhow::Result<ExitCode> {
     let opened = Store::open_read_only(&catalog);
     let (counts, last_run) = match &opened {
         Ok(store) => (
-            Some(store.counts(crate::sync::SAMPLING_RELEVANCE_FLOOR)?),
+            Some(store.counts(catalog::score::SAMPLING_RELEVANCE_FLOOR)?),
             store.last_run()?,
         ),
         Err(_) => (None, None),
     };
-    let index_ok = crate::search::CatalogIndex::open(&config.index_dir()).is_ok();
+    let index_ok = catalog::search::CatalogIndex::open(&config.index_dir()).is_ok();
+    let mut out = std::io::stdout().lock();
     if args.json {
         let value = serde_json::json!({
             "config": config,
@@ -27,15 +29,17 @@ pub fn run(config: &Config, args: StatusArgs) -> anyhow::Result<ExitCode> {
             "counts": counts,
             "last_run": last_run,
         });
-        println!("{}", serde_json::to_string_pretty(&value)?);
+        writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
     } else {
-        println!(
+        writeln!(
+            out,
             "data dir:   {} (from {})",
             config.data_dir.value.display(),
             config.data_dir.origin
-        );
-        println!("catalog:    {}", catalog.display());
-        println!(
+        )?;
+        writeln!(out, "catalog:    {}", catalog.display())?;
+        writeln!(
+            out,
             "index:      {} ({})",
             config.index_dir().display(),
             match (index_ok, counts.is_some()) {
@@ -43,51 +47,51 @@ pub fn run(config: &Config, args: StatusArgs) -> anyhow::Result<ExitCode> {
                 (false, true) => "missing: run `catalog reindex`",
                 (false, false) => "missing: run `catalog sync` first",
             }
-        );
-        println!(
+        )?;
+        writeln!(
+            out,
             "hub:        {} (from {})",
             config.hub_url.value, config.hub_url.origin
-        );
-        println!(
+        )?;
+        writeln!(
+            out,
             "viewer:     {} (from {})",
             config.viewer_url.value, config.viewer_url.origin
-        );
+        )?;
         match &config.token_origin {
-            Some(t) => println!("token:      set (from {})", t.origin),
-            None => println!("token:      none (anonymous: 500 requests / 5 min)"),
+            Some(t) => writeln!(out, "token:      set (from {})", t.origin)?,
+            None => writeln!(out, "token:      none (anonymous: 500 requests / 5 min)")?,
         }
         match (&counts, &opened) {
-            (Some(c), _) => println!(
+            (Some(c), _) => writeln!(
+out,
                 "datasets:   {} stored, {} present on the Hub, {} therapy-relevant, {} with turn figures, {} waiting for the index",
                 c.datasets, c.present, c.relevant, c.with_turns, c.pending_index
-            ),
-            (None, Err(e)) => println!("datasets:   {e}"),
+            )?,
+            (None, Err(e)) => writeln!(out, "datasets:   {e}")?,
             (None, Ok(_)) => {}
         }
         match &last_run {
             Some(run) => {
-                let age = run
-                    .finished_at
-                    .as_deref()
-                    .or(Some(run.started_at.as_str()))
-                    .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-                    .map(|t| chrono::Utc::now().signed_duration_since(t));
+                let age = Some(run.finished_at.unwrap_or(run.started_at))
+                    .map(|t| chrono::Utc::now().signed_duration_since(t.0));
                 let age = age
                     .map(|a| format!("{}h {}m ago", a.num_hours(), a.num_minutes() % 60))
                     .unwrap_or_default();
-                println!(
+                writeln!(
+                    out,
                     "last sync:  run {} ({} mode) {} — started {}, {}",
                     run.id,
                     run.mode,
                     run.status.as_str(),
                     run.started_at,
                     age
-                );
+                )?;
                 if let Some(e) = &run.error {
-                    println!("            {}", clean_line(e, 200));
+                    writeln!(out, "            {}", clean_line(e, 200))?;
                 }
             }
-            None => println!("last sync:  never"),
+            None => writeln!(out, "last sync:  never")?,
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -1,28 +1,15 @@
-//! `catalog sync`: flags to options, the engine's sync ([`crate::api::sync_blocking`]), the
+//! `catalog sync`: flags to options, the engine's sync ([`catalog::api::sync_blocking`]), the
 //! summary and the exit code.
 
 use super::args::SyncArgs;
 use super::{exit, load_lexicon};
-use crate::api::{sync_blocking, SyncEnd, SyncHttp};
-use crate::config::Config;
-use crate::store::RunStatus;
-use crate::sync::{Counters, Progress, SyncOptions};
+use catalog::api::{sync_blocking, SyncEnd, SyncHttp};
+use catalog::config::Config;
+use catalog::store::RunStatus;
+use catalog::sync::{Counters, Progress, SyncOptions};
+use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
-
-/// Takes the exclusive writer lock of the data dir (one sync/import/reindex at a time).
-pub(crate) fn lock_data_dir(config: &Config) -> anyhow::Result<crate::api::WriteLock> {
-    Ok(crate::api::lock_data_dir(config)?)
-}
-
-/// Retry backoff base in milliseconds; tests shorten it with `CATALOG_RETRY_BASE_MS`.
-fn backoff_base() -> Duration {
-    std::env::var("CATALOG_RETRY_BASE_MS")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-        .map(Duration::from_millis)
-        .unwrap_or(Duration::from_secs(1))
-}
 
 /// Runs `catalog sync`.
 pub fn run(
@@ -37,11 +24,11 @@ pub fn run(
     let lexicon = load_lexicon(args.lexicon.as_deref())?;
     let options = SyncOptions {
         choice: if args.quick {
-            crate::sync::PassChoice::Quick
+            catalog::sync::PassChoice::Quick
         } else if args.full {
-            crate::sync::PassChoice::Full
+            catalog::sync::PassChoice::Full
         } else {
-            crate::sync::PassChoice::Auto
+            catalog::sync::PassChoice::Auto
         },
         terms: args.terms,
         filters: args.filters,
@@ -55,13 +42,13 @@ pub fn run(
     };
     let http = SyncHttp {
         timeout: Duration::from_secs(args.timeout),
-        backoff_base: backoff_base(),
+        backoff_base: config.retry_backoff_base,
         max_requests: args.max_requests,
     };
     let progress = Progress::for_stderr(quiet, verbose);
     match sync_blocking(config, lexicon, &options, &http, progress)? {
         SyncEnd::Finished(outcome) => {
-            print_summary(&outcome.counters, outcome.status);
+            print_summary(&outcome.counters, outcome.status)?;
             Ok(ExitCode::from(match outcome.status {
                 RunStatus::Complete => exit::OK,
                 _ => exit::PARTIAL_SYNC,
@@ -74,30 +61,35 @@ pub fn run(
     }
 }
 
-fn print_summary(c: &Counters, status: RunStatus) {
+fn print_summary(c: &Counters, status: RunStatus) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
     let resumed = if c.resumed {
         " (resumed an interrupted run)"
     } else {
         ""
     };
-    println!(
+    writeln!(
+        out,
         "sync {}{resumed} in {:.1}s",
         status.as_str(),
         c.elapsed_secs
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "  passes:   {}",
         if c.passes.is_empty() {
             "-".to_string()
         } else {
             c.passes.join(", ")
         }
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "  queries:  {}/{} done, {} failed; {} pages",
         c.queries_done, c.queries_total, c.queries_failed, c.pages
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "  datasets: {} seen — {} new, {} changed, {} unchanged, {} gone{}",
         c.datasets_seen,
         c.new,
@@ -109,22 +101,26 @@ fn print_summary(c: &Counters, status: RunStatus) {
         } else {
             String::new()
         }
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "  samples:  {} measured, {} without a conversation layout, {} unavailable, {} to retry",
         c.sampled_ok, c.sampled_no_layout, c.sampled_unavailable, c.sampled_retry
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "  cards:    {} READMEs fetched, {} detail calls",
         c.readmes, c.details
-    );
-    println!("  families: {} memberships changed", c.family_changes);
-    println!("  index:    {} documents updated", c.indexed);
-    println!(
+    )?;
+    writeln!(out, "  families: {} memberships changed", c.family_changes)?;
+    writeln!(out, "  index:    {} documents updated", c.indexed)?;
+    writeln!(
+        out,
         "  requests: {} sent, {} retries, {} rate-limit waits ({:.1}s)",
         c.requests, c.retries, c.waits_429, c.wait_429_secs
-    );
+    )?;
     for e in &c.errors {
-        println!("  error:    {e}");
+        writeln!(out, "  error:    {e}")?;
     }
+    Ok(())
 }

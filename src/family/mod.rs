@@ -58,7 +58,21 @@ pub struct FamilyInput {
 }
 
 /// How a member relates to its family's root.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::AsRefStr,
+    strum::EnumIter,
+)]
+#[strum(serialize_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 pub enum Relation {
     /// The original.
@@ -76,16 +90,10 @@ pub enum Relation {
 }
 
 impl Relation {
-    /// Stable name.
+    /// Stable name (`root`, `copy`, `conversion`, `translation`, `subset`, `derived`), as
+    /// stored in the catalog; [`str::parse`] reads it back.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Relation::Root => "root",
-            Relation::Copy => "copy",
-            Relation::Conversion => "conversion",
-            Relation::Translation => "translation",
-            Relation::Subset => "subset",
-            Relation::Derived => "derived",
-        }
+        self.into()
     }
 }
 
@@ -588,5 +596,28 @@ fn relation(
         Relation::Copy
     } else {
         Relation::Derived
+    }
+}
+
+#[cfg(test)]
+mod enum_names {
+    use super::Relation;
+    use strum::IntoEnumIterator;
+
+    #[test]
+    fn relation_names_are_stable() {
+        let names = [
+            "root",
+            "copy",
+            "conversion",
+            "translation",
+            "subset",
+            "derived",
+        ];
+        crate::test_support::assert_enum_names::<Relation>(&names);
+        for (relation, name) in Relation::iter().zip(names) {
+            assert_eq!(relation.as_str(), name);
+            assert_eq!(serde_json::to_value(relation).unwrap(), name);
+        }
     }
 }

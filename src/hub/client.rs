@@ -7,7 +7,8 @@
 //! backoff) and counts in [`HttpStats::waits_429`]. `max_requests` is a hard cap on requests sent.
 
 use super::ratelimit::{parse_ratelimit, parse_retry_after, Pacer, RateLimitPolicy};
-use reqwest::header::{HeaderMap, AUTHORIZATION, IF_NONE_MATCH, LINK, RANGE};
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, IF_NONE_MATCH, LINK, RANGE};
+use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -88,6 +89,14 @@ impl HubError {
     }
 }
 
+/// The `Authorization` value for `token`: the one place the token is exposed, marked sensitive
+/// so the HTTP stack never prints it either.
+fn bearer(token: &SecretString) -> Option<HeaderValue> {
+    let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret())).ok()?;
+    value.set_sensitive(true);
+    Some(value)
+}
+
 /// A URL without its query string (listing URLs carry 18 `expand=` parameters).
 fn without_query(url: &str) -> &str {
     url.split_once('?').map_or(url, |(path, _)| path)
@@ -109,10 +118,10 @@ pub enum Bucket {
 }
 
 /// Settings of the HTTP client.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct HttpSettings {
-    /// Bearer token (never printed: `Debug` hides it).
-    pub token: Option<String>,
+    /// Bearer token (never printed: its `Debug` is `[REDACTED]`).
+    pub token: Option<SecretString>,
     /// Per-request timeout.
     pub timeout: Duration,
     /// Retries after the first attempt for retryable failures.
@@ -143,17 +152,6 @@ impl HttpSettings {
             total += (self.backoff_base * factor).min(self.backoff_cap);
         }
         total
-    }
-}
-
-impl std::fmt::Debug for HttpSettings {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("HttpSettings")
-            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
-            .field("timeout", &self.timeout)
-            .field("max_retries", &self.max_retries)
-            .field("max_requests", &self.max_requests)
-            .finish_non_exhaustive()
     }
 }
 
@@ -381,6 +379,14 @@ impl HttpClient {
             Bucket::Viewer => &self.viewer_pacer,
             Bucket::Resolvers => &self.resolvers_pacer,
         };
+        let authorization = match (&self.settings.token, spec.authorize) {
+            (Some(token), true) => Some(bearer(token).ok_or_else(|| HubError::Transport {
+                url: url.to_string(),
+                message: "the Hub token is not a valid HTTP header value".to_string(),
+                attempts: 0,
+            })?),
+            _ => None,
+        };
         let mut failures = 0u32;
         let mut rate_limited = 0u32;
         loop {
@@ -395,8 +401,8 @@ impl HttpClient {
                         .min(self.settings.timeout),
                 );
             }
-            if let (Some(token), true) = (&self.settings.token, spec.authorize) {
-                request = request.header(AUTHORIZATION, format!("Bearer {token}"));
+            if let Some(value) = &authorization {
+                request = request.header(AUTHORIZATION, value.clone());
             }
             if let Some(n) = spec.first_bytes {
                 request = request.header(RANGE, format!("bytes=0-{}", n.saturating_sub(1)));
@@ -647,5 +653,10 @@ mod tests {
             ..HttpSettings::default()
         };
         assert!(!format!("{s:?}").contains("hf_secret_value"));
+        assert!(!format!("{s:#?}").contains("hf_secret_value"));
+        let header = bearer(s.token.as_ref().unwrap()).unwrap();
+        assert!(header.is_sensitive());
+        assert!(!format!("{header:?}").contains("hf_secret_value"));
+        assert_eq!(header.to_str().unwrap(), "Bearer hf_secret_value");
     }
 }

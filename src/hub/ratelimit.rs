@@ -8,8 +8,10 @@
 //! anonymous 500 per 300 s, or 1000 per 300 s with a token).
 
 use reqwest::header::HeaderMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+// tokio's clock: real time in a sync, virtual time under a paused test runtime.
 use tokio::sync::Mutex;
+use tokio::time::Instant;
 
 /// What a `RateLimit` header says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -191,7 +193,7 @@ mod tests {
         assert_eq!(parse_ratelimit(&headers(&[("ratelimit", "garbage")])), None);
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn waits_for_reset_when_exhausted_and_spreads_the_last_quarter() {
         let pacer = Pacer::new(RateLimitPolicy {
             quota: 100,
@@ -216,5 +218,39 @@ mod tests {
             .await;
         let wait = pacer.reserve().await;
         assert!(wait >= Duration::from_secs(30), "{wait:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn without_headers_the_policy_spaces_requests_evenly_in_virtual_time() {
+        // 10 requests per 60 s: one every 6 s, the first at once.
+        let pacer = Pacer::new(RateLimitPolicy {
+            quota: 10,
+            window_secs: 60,
+        });
+        let started = Instant::now();
+        let mut sent_at = Vec::new();
+        for _ in 0..5 {
+            tokio::time::sleep(pacer.reserve().await).await;
+            sent_at.push(Instant::now() - started);
+        }
+        let expected: Vec<Duration> = (0..5).map(|i| Duration::from_secs(6 * i)).collect();
+        assert_eq!(sent_at, expected);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_exhausted_window_waits_for_its_reset_plus_a_second_then_starts_afresh() {
+        let pacer = Pacer::new(RateLimitPolicy {
+            quota: 500,
+            window_secs: 300,
+        });
+        pacer
+            .observe(&headers(&[("ratelimit", "\"api\";r=1;t=42")]))
+            .await;
+        let started = Instant::now();
+        tokio::time::sleep(pacer.reserve().await).await;
+        assert_eq!(Instant::now() - started, Duration::from_secs(43));
+        // A fresh window: the policy's even spacing (300 s / 500 = 0.6 s) applies again.
+        assert_eq!(pacer.reserve().await, Duration::ZERO);
+        assert_eq!(pacer.reserve().await, Duration::from_millis(600));
     }
 }

@@ -2,7 +2,7 @@
 //! with spreadsheet formulas neutralised in every text cell.
 
 use super::record::ExportRecord;
-use super::sanitize::csv_safe;
+use crate::sanitize::csv_safe;
 use serde::Serialize;
 
 /// One CSV row: the header is these field names, in this order.

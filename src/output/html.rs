@@ -15,7 +15,7 @@ use super::report::numbers::{group_thousands, percent};
 use super::report::{
     filter_words, measured_turns, query_words, ReportInput, ReportSummary, REPORT_TITLE,
 };
-use super::sanitize::clean_line;
+use crate::sanitize::clean_line;
 use std::fmt::Write as _;
 
 /// Where dataset links point.
@@ -235,12 +235,15 @@ fn write_breakdown(page: &mut String, heading: &str, entries: &[(String, usize)]
             group_thousands(*count as i64),
         );
     }
-    if entries.len() > BREAKDOWN_ROWS {
-        let rest: usize = entries[BREAKDOWN_ROWS..].iter().map(|(_, c)| c).sum();
+    if let Some(more) = entries
+        .get(BREAKDOWN_ROWS..)
+        .filter(|more| !more.is_empty())
+    {
+        let rest: usize = more.iter().map(|(_, c)| c).sum();
         let _ = writeln!(
             page,
             "<tr><td>… {} more</td><td class=\"num\">{}</td><td></td></tr>",
-            entries.len() - BREAKDOWN_ROWS,
+            more.len(),
             group_thousands(rest as i64)
         );
     }

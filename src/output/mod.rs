@@ -1,10 +1,10 @@
 //! Rendering results: table, JSON, JSONL, CSV, text and HTML reports; terminal-safe printing.
+#![cfg_attr(not(test), deny(clippy::string_slice, clippy::indexing_slicing))]
 
 pub mod csv;
 pub mod html;
 pub mod record;
 pub mod report;
-pub mod sanitize;
 pub mod table;
 
 use std::path::Path;

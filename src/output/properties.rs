@@ -37,7 +37,7 @@ proptest! {
         let mut reader = csv::Reader::from_reader(csv.as_bytes());
         prop_assert_eq!(reader.records().count(), records.len());
         for r in &records {
-            let json = super::sanitize::json_terminal_safe(serde_json::to_string(r).unwrap_or_default());
+            let json = crate::sanitize::json_terminal_safe(serde_json::to_string(r).unwrap_or_default());
             prop_assert!(!json.contains('\u{9b}'), "C1 CSI in JSON");
         }
         let input = ReportInput {

@@ -15,7 +15,7 @@ pub(crate) mod fixtures;
 pub mod numbers;
 
 use super::record::ExportRecord;
-use super::sanitize::clean_line;
+use crate::sanitize::clean_line;
 use numbers::{format_turns, group_thousands, percent};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -349,13 +349,9 @@ fn write_breakdown(
             percent(*count, total)
         );
     }
-    if entries.len() > TOP_BREAKDOWN {
-        let rest: usize = entries[TOP_BREAKDOWN..].iter().map(|(_, c)| c).sum();
-        let _ = writeln!(
-            out,
-            "  ... and {} more ({rest} in all)",
-            entries.len() - TOP_BREAKDOWN
-        );
+    if let Some(more) = entries.get(TOP_BREAKDOWN..).filter(|more| !more.is_empty()) {
+        let rest: usize = more.iter().map(|(_, c)| c).sum();
+        let _ = writeln!(out, "  ... and {} more ({rest} in all)", more.len());
     }
     let _ = writeln!(out);
 }

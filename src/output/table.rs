@@ -3,7 +3,7 @@
 
 use super::record::ExportRecord;
 use super::report::numbers::group_thousands;
-use super::sanitize::{clean_line, truncate, truncate_to_width};
+use crate::sanitize::{clean_line, truncate, truncate_to_width};
 
 /// `12.4 multi` style turns cell: `?` when unknown, `≥15` when only a lower bound is known
 /// (`≥25 multi` once the bound decides the format).

@@ -8,7 +8,20 @@ use serde_json::Value;
 use super::RelevanceInput;
 
 /// A record's label.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::AsRefStr,
+    strum::EnumIter,
+)]
+#[strum(serialize_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 pub enum Label {
     /// Counseling / psychotherapy / mental-health support conversation data.
@@ -22,11 +35,7 @@ pub enum Label {
 impl Label {
     /// The label as written in the file.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Label::Therapy => "therapy",
-            Label::Borderline => "borderline",
-            Label::NotTherapy => "not_therapy",
-        }
+        self.into()
     }
 }
 
@@ -87,8 +96,8 @@ impl EvalRecord {
             "likes": raw.likes,
             "lastModified": raw.last_modified.as_deref().map(|d| format!("{d}T00:00:00.000Z")),
         });
-        if let Some(card) = &raw.card_data {
-            listing_item["cardData"] = card.clone();
+        if let (Some(card), Some(item)) = (&raw.card_data, listing_item.as_object_mut()) {
+            item.insert("cardData".to_string(), card.clone());
         }
         let mut task_categories = strings(card.and_then(|c| c.get("task_categories")));
         task_categories.extend(strings(card.and_then(|c| c.get("task_ids"))));
@@ -232,4 +241,20 @@ pub fn roc_auc(scored: &[(f64, bool)]) -> f64 {
         }
     }
     wins / (positives.len() * negatives.len()) as f64
+}
+
+#[cfg(test)]
+mod enum_names {
+    use super::Label;
+    use strum::IntoEnumIterator;
+
+    #[test]
+    fn label_names_are_stable() {
+        let names = ["therapy", "borderline", "not_therapy"];
+        crate::test_support::assert_enum_names::<Label>(&names);
+        for (label, name) in Label::iter().zip(names) {
+            assert_eq!(label.as_str(), name);
+            assert_eq!(serde_json::from_value::<Label>(name.into()).unwrap(), label);
+        }
+    }
 }

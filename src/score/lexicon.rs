@@ -155,16 +155,12 @@ pub(crate) struct Pattern {
     pub term: String,
     pub tokens: Vec<PatternToken>,
     pub category: usize,
+    /// The category's kind (a category keeps the kind it was created with).
+    pub kind: Kind,
     pub weight: f64,
     pub upper_only: bool,
     pub suppresses: bool,
     pub modality: Option<String>,
-}
-
-impl Pattern {
-    pub(crate) fn kind(&self, lex: &Lexicon) -> Kind {
-        lex.categories[self.category].kind
-    }
 }
 
 /// The compiled therapy lexicon. Build once, share, score many records.
@@ -350,13 +346,18 @@ fn compile_group(
             "group `{name}`: only negative groups may suppress"
         )));
     }
-    let category = match lex.categories.iter().position(|c| c.name == name) {
-        Some(index) if lex.categories[index].kind != group.kind => {
+    let category = match lex
+        .categories
+        .iter()
+        .enumerate()
+        .find(|(_, c)| c.name == name)
+    {
+        Some((_, existing)) if existing.kind != group.kind => {
             return Err(invalid(format!(
                 "category `{name}` is used with two different kinds"
             )));
         }
-        Some(index) => index,
+        Some((index, _)) => index,
         None => {
             lex.categories.push(Category {
                 name: name.clone(),
@@ -368,7 +369,9 @@ fn compile_group(
     };
     if let Some(cap) = group.cap {
         check_weight(&format!("cap of group `{name}`"), cap, 10.0)?;
-        lex.categories[category].cap = Some(cap);
+        if let Some(entry) = lex.categories.get_mut(category) {
+            entry.cap = Some(cap);
+        }
     }
     for spec in group.terms {
         let (term, weight, case) = match spec {
@@ -430,6 +433,7 @@ fn compile_group(
             term,
             tokens,
             category,
+            kind: group.kind,
             weight,
             upper_only: case == CaseRule::Upper,
             suppresses: group.suppresses,

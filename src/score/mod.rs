@@ -11,6 +11,7 @@
 //!   evaluation can compare against it.
 //!
 //! Measured on `tests/fixtures/eval-dev/relevance.jsonl` by `cargo run --example eval_relevance`.
+#![cfg_attr(not(test), deny(clippy::string_slice, clippy::indexing_slicing))]
 
 mod baseline;
 pub mod card;
@@ -40,6 +41,10 @@ use serde::{Deserialize, Serialize};
 /// `psychologist`, `mental health`) lands when nothing says whether the data is conversation;
 /// weaker or non-conversational evidence lands below.
 pub const DEFAULT_THRESHOLD: f64 = 0.5;
+
+/// Relevance at or above which a dataset is a candidate: it gets its card and README, and its
+/// conversations are measured (viewer, repository files). Also the "candidates" count of `status`.
+pub const SAMPLING_RELEVANCE_FLOOR: f64 = 0.35;
 
 /// Errors from loading or compiling a lexicon.
 #[derive(Debug, thiserror::Error)]
@@ -100,7 +105,22 @@ pub enum Structure {
 /// What a dataset is, for `--kind`: a counseling conversation dataset (relevance ≥ 0.5), other
 /// mental-health text (posts, FAQs, classification, QA without a counselor: strong topic, no
 /// counseling conversation), or anything else.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::AsRefStr,
+    strum::EnumIter,
+)]
+#[strum(serialize_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 pub enum DatasetKind {
     /// Counseling / therapy / support conversation (relevance ≥ 0.5).
@@ -114,22 +134,12 @@ pub enum DatasetKind {
 impl DatasetKind {
     /// Stable name (`counseling_conversation`, `mental_health_text`, `other`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::CounselingConversation => "counseling_conversation",
-            Self::MentalHealthText => "mental_health_text",
-            Self::Other => "other",
-        }
+        self.into()
     }
 
     /// Parses a name from [`DatasetKind::as_str`].
     pub fn from_name(name: &str) -> Option<DatasetKind> {
-        [
-            Self::CounselingConversation,
-            Self::MentalHealthText,
-            Self::Other,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == name)
+        name.parse().ok()
     }
 
     /// The kind of a relevance result: counseling conversation at the threshold; mental-health
@@ -241,4 +251,22 @@ pub struct Quality {
     pub recency: f64,
     /// The indicators found (plus `card_metadata`).
     pub indicators_matched: Vec<String>,
+}
+
+#[cfg(test)]
+mod enum_names {
+    use super::DatasetKind;
+    use strum::IntoEnumIterator;
+
+    #[test]
+    fn dataset_kind_names_are_stable() {
+        let names = ["counseling_conversation", "mental_health_text", "other"];
+        crate::test_support::assert_enum_names::<DatasetKind>(&names);
+        for (kind, name) in DatasetKind::iter().zip(names) {
+            assert_eq!(kind.as_str(), name);
+            assert_eq!(DatasetKind::from_name(name), Some(kind));
+            assert_eq!(serde_json::to_value(kind).unwrap(), name);
+        }
+        assert_eq!(DatasetKind::from_name("Other"), None);
+    }
 }

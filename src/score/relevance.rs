@@ -169,7 +169,7 @@ pub fn relevance(lex: &Lexicon, input: &RelevanceInput) -> Relevance {
 
 fn truncate_chars(text: &str, max_chars: usize) -> &str {
     match text.char_indices().nth(max_chars) {
-        Some((cut, _)) => &text[..cut],
+        Some((cut, _)) => text.get(..cut).unwrap_or(text),
         None => text,
     }
 }
@@ -189,7 +189,9 @@ impl Scanner<'_> {
         for start in 0..self.tokens.len() {
             let before = self.spans.len();
             self.match_at(start);
-            let token = &self.tokens[start].text;
+            let Some(token) = self.tokens.get(start).map(|t| &t.text) else {
+                continue;
+            };
             if compound
                 && self.spans.len() == before
                 && token.chars().count() >= COMPOUND_MIN_TOKEN_CHARS
@@ -218,11 +220,13 @@ impl Scanner<'_> {
 
     fn match_at(&mut self, start: usize) {
         let lex = self.lex;
-        let first = &self.tokens[start].text;
+        let Some(first) = self.tokens.get(start).map(|t| &t.text) else {
+            return;
+        };
         let exact = lex.by_first_token.get(first.as_str());
         // The stem index is keyed by the first STEM_KEY_CHARS characters.
         let stemmed = match first.char_indices().nth(STEM_KEY_CHARS) {
-            Some((cut, _)) => lex.by_first_stem.get(&first[..cut]),
+            Some((cut, _)) => first.get(..cut).and_then(|key| lex.by_first_stem.get(key)),
             None if first.chars().count() == STEM_KEY_CHARS => {
                 lex.by_first_stem.get(first.as_str())
             }
@@ -233,7 +237,9 @@ impl Scanner<'_> {
             .flatten()
             .chain(stemmed.into_iter().flatten())
         {
-            let pattern = &lex.patterns[index];
+            let Some(pattern) = lex.patterns.get(index) else {
+                continue;
+            };
             if self.pattern_matches(pattern, start) {
                 self.spans.push(Span {
                     pattern: index,
@@ -262,14 +268,16 @@ impl Scanner<'_> {
         // (length, pattern, negative) of the best prefix and suffix so far
         let mut best: [Option<(usize, usize, bool)>; 2] = [None, None];
         for &index in &lex.compound {
-            let pattern = &lex.patterns[index];
+            let Some(pattern) = lex.patterns.get(index) else {
+                continue;
+            };
             let Some(PatternToken::Exact(term)) = pattern.tokens.first() else {
                 continue;
             };
             if token.len() < term.len() + 2 {
                 continue;
             }
-            let negative = pattern.kind(lex) == Kind::Negative;
+            let negative = pattern.kind == Kind::Negative;
             let found = [
                 token.starts_with(term.as_str()),
                 token.ends_with(term.as_str()),
@@ -310,11 +318,15 @@ impl Scanner<'_> {
         let keep: Vec<bool> = spans
             .iter()
             .map(|span| {
-                let pattern = &lex.patterns[span.pattern];
-                let kind = pattern.kind(lex);
+                let Some(pattern) = lex.patterns.get(span.pattern) else {
+                    return true;
+                };
+                let kind = pattern.kind;
                 !spans.iter().any(|other| {
-                    let other_pattern = &lex.patterns[other.pattern];
-                    let other_kind = other_pattern.kind(lex);
+                    let Some(other_pattern) = lex.patterns.get(other.pattern) else {
+                        return false;
+                    };
+                    let other_kind = other_pattern.kind;
                     if kind != Kind::Negative && other_pattern.suppresses && span.overlaps(other) {
                         return true;
                     }
@@ -334,11 +346,8 @@ impl Scanner<'_> {
                 })
             })
             .collect();
-        let mut index = 0;
-        self.spans.retain(|_| {
-            index += 1;
-            keep[index - 1]
-        });
+        let mut keep = keep.into_iter();
+        self.spans.retain(|_| keep.next().unwrap_or(true));
     }
 }
 
@@ -368,14 +377,21 @@ fn score(lex: &Lexicon, mut hits: Vec<Hit>, structure: Structure) -> Relevance {
     let mut negatives = Vec::new();
     let mut modalities: Vec<String> = Vec::new();
     for group in hits.chunk_by(|a, b| a.pattern == b.pattern) {
-        let pattern = &lex.patterns[group[0].pattern];
-        let mut weights: Vec<f64> = group.iter().map(effective).collect();
-        weights.sort_by(|a, b| b.total_cmp(a));
-        let extra = weights.len().saturating_sub(1).min(3) as f64;
-        per_category[pattern.category] +=
-            pattern.weight * (weights[0] + params.extra_field_bonus * extra);
+        let Some(pattern) = group.first().and_then(|hit| lex.patterns.get(hit.pattern)) else {
+            continue;
+        };
+        let (Some(category), Some(sum)) = (
+            lex.categories.get(pattern.category),
+            per_category.get_mut(pattern.category),
+        ) else {
+            continue;
+        };
+        let Some(best) = group.iter().map(effective).max_by(f64::total_cmp) else {
+            continue;
+        };
+        let extra = group.len().saturating_sub(1).min(3) as f64;
+        *sum += pattern.weight * (best + params.extra_field_bonus * extra);
 
-        let category = &lex.categories[pattern.category];
         for hit in group {
             let term = MatchedTerm {
                 term: pattern.term.clone(),

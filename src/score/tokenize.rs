@@ -40,10 +40,15 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 /// Tokenises `text`, appending to `out` (lets callers reuse one buffer).
 pub fn tokenize_into(text: &str, out: &mut Vec<Token>) {
     let mut run_start: Option<usize> = None;
+    let push_run = |start: usize, end: usize, out: &mut Vec<Token>| {
+        if let Some(word) = text.get(start..end) {
+            push_word(word, out);
+        }
+    };
     for (pos, c) in text.char_indices() {
         if is_cjk(c) {
             if let Some(start) = run_start.take() {
-                push_word(&text[start..pos], out);
+                push_run(start, pos, out);
             }
             out.push(Token {
                 text: c.to_string(),
@@ -52,11 +57,11 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Token>) {
         } else if c.is_alphanumeric() {
             run_start.get_or_insert(pos);
         } else if let Some(start) = run_start.take() {
-            push_word(&text[start..pos], out);
+            push_run(start, pos, out);
         }
     }
     if let Some(start) = run_start {
-        push_word(&text[start..], out);
+        push_run(start, text.len(), out);
     }
 }
 
@@ -116,23 +121,29 @@ fn push_word(word: &str, out: &mut Vec<Token>) {
     }
     let chars: Vec<(usize, char)> = word.char_indices().collect();
     let mut piece_start = 0;
-    for i in 1..chars.len() {
-        let prev = chars[i - 1].1;
-        let cur = chars[i].1;
-        let next = chars.get(i + 1).map(|&(_, c)| c);
+    for (i, pair) in chars.windows(2).enumerate() {
+        let &[(_, prev), (at, cur)] = pair else {
+            continue;
+        };
+        // `cur` is `chars[i + 1]`.
+        let next = chars.get(i + 2).map(|&(_, c)| c);
         let lower_to_upper = prev.is_lowercase() && cur.is_uppercase();
         let acronym_end = prev.is_uppercase()
             && cur.is_uppercase()
             && next.is_some_and(char::is_lowercase)
             // `PTSDs`: a lone final `s` is an acronym plural, not a new word.
-            && !(next == Some('s') && i + 2 == chars.len());
+            && !(next == Some('s') && i + 3 == chars.len());
         let digit_edge = prev.is_numeric() != cur.is_numeric();
         if lower_to_upper || acronym_end || digit_edge {
-            push_piece(&word[piece_start..chars[i].0], out);
-            piece_start = chars[i].0;
+            if let Some(piece) = word.get(piece_start..at) {
+                push_piece(piece, out);
+            }
+            piece_start = at;
         }
     }
-    push_piece(&word[piece_start..], out);
+    if let Some(piece) = word.get(piece_start..) {
+        push_piece(piece, out);
+    }
 }
 
 fn push_piece(piece: &str, out: &mut Vec<Token>) {
@@ -216,10 +227,10 @@ fn fold_latin(c: char) -> Option<&'static str> {
 fn singular(mut word: String) -> String {
     let bytes = word.as_bytes();
     let n = bytes.len();
-    if n < 4 || bytes[n - 1] != b's' || !bytes.iter().all(u8::is_ascii_lowercase) {
-        return word;
-    }
-    if matches!(bytes[n - 2], b's' | b'u' | b'i') {
+    let plural = n >= 4
+        && bytes.iter().all(u8::is_ascii_lowercase)
+        && matches!(bytes, [.., before, b's'] if !matches!(before, b's' | b'u' | b'i'));
+    if !plural {
         return word;
     }
     if n >= 5 && word.ends_with("ies") {

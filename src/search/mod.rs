@@ -13,9 +13,9 @@ pub mod schema;
 pub use query::{search, QueryFilters, RankedHit, SearchResult};
 pub use rank::Weights;
 
+use crate::progress::Progress;
 use crate::score::Lexicon;
 use crate::store::{Store, StoreError};
-use crate::sync::Progress;
 use schema::{build_schema, to_document, Fields};
 use std::path::{Path, PathBuf};
 use tantivy::{Index, IndexWriter, Term};

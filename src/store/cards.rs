@@ -1,6 +1,6 @@
 //! Full READMEs of candidate datasets, kept with their `ETag` for conditional refetches.
 
-use super::{now_rfc3339, Result, Store};
+use super::{Result, Store, Timestamp};
 use rusqlite::OptionalExtension;
 
 /// A stored README.
@@ -36,7 +36,13 @@ impl Store {
         tx.execute(
             "INSERT OR REPLACE INTO cards (dataset_id, sha, etag, readme, fetched_at)
              VALUES (?1, ?2, ?3, ?4, ?5)",
-            rusqlite::params![dataset_id, card.sha, card.etag, card.readme, now_rfc3339()],
+            rusqlite::params![
+                dataset_id,
+                card.sha,
+                card.etag,
+                card.readme,
+                Timestamp::now()
+            ],
         )?;
         tx.execute(
             "UPDATE datasets SET index_dirty = 1 WHERE id = ?1",

@@ -1,10 +1,12 @@
 //! Dataset rows: change-detecting upsert, reads, and the index/gone bookkeeping.
 
 use super::turns::turn_columns;
-use super::{fingerprint, now_rfc3339, Result, Store, TurnRecord};
+use super::{fingerprint, Result, Store, Timestamp, TurnRecord};
 use crate::model::DatasetRecord;
-use rusqlite::{named_params, OptionalExtension, Row, Transaction};
+use rusqlite::types::{ToSql, ToSqlOutput};
+use rusqlite::{OptionalExtension, Row, Transaction};
 use serde_json::Value;
+use std::sync::LazyLock;
 
 /// Scores computed for a record before it is stored (see `crate::score`).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -77,11 +79,11 @@ pub struct StoredDataset {
     /// Scores stored with it.
     pub scores: Scores,
     /// When the catalog first saw it.
-    pub first_seen: String,
+    pub first_seen: Timestamp,
     /// When its stored content last changed.
-    pub changed_at: String,
+    pub changed_at: Timestamp,
     /// When a complete `sync --all` last missed it (it may have been deleted upstream).
-    pub gone_at: Option<String>,
+    pub gone_at: Option<Timestamp>,
     /// Conversation sampling outcome, if sampled.
     pub turns: Option<TurnRecord>,
     /// The full README (candidates only: fetched while measuring turns).
@@ -90,17 +92,187 @@ pub struct StoredDataset {
     pub family: Option<crate::family::Membership>,
 }
 
-/// Every dataset column, then the turn columns (prefixed `t_`, see `turns::TURN_COLUMNS`).
-const SELECT_DATASET: &str = concat!("SELECT d.id, d.mongo_id, d.author, d.sha, d.created_at, d.last_modified,
-    d.private, d.gated, d.disabled, d.downloads, d.downloads_all_time, d.likes, d.trending_score,
-    d.tags, d.description, d.card_data, d.citation, d.paperswithcode_id, d.used_storage, d.main_size,
-    d.pretty_name, d.licenses, d.languages, d.task_categories, d.card_tags, d.size_bytes,
-    d.card_num_rows, d.relevance, d.relevance_detail, d.quality, d.quality_detail, d.first_seen,
-    d.changed_at, d.gone_at, c.readme AS readme, f.family_id AS f_family_id, f.role AS f_role,
-    f.evidence AS f_evidence, ", turn_columns!(), "
-    FROM datasets d LEFT JOIN turn_stats t ON t.dataset_id = d.id
-    LEFT JOIN cards c ON c.dataset_id = d.id
-    LEFT JOIN families f ON f.dataset_id = d.id");
+/// Declares the `datasets` columns that hold a [`DatasetRecord`] — each exactly once, named like
+/// its field, with how it is stored — and derives from that one list the column names
+/// ([`RECORD_COLUMNS`]), the values written ([`record_values`]) and the row reader
+/// ([`read_record`]). Codecs: `plain` (the value itself), `list` (a JSON array of strings),
+/// `json` (JSON text, `NULL` when absent).
+macro_rules! record_columns {
+    ($($field:ident: $codec:ident),+ $(,)?) => {
+        /// The `datasets` columns of a [`DatasetRecord`], in table order.
+        const RECORD_COLUMNS: &[&str] = &[$(stringify!($field)),+];
+
+        /// The values of `record` for [`RECORD_COLUMNS`], in the same order.
+        fn record_values(record: &DatasetRecord) -> rusqlite::Result<Vec<ToSqlOutput<'_>>> {
+            Ok(vec![$(codec::$codec::write(&record.$field)?),+])
+        }
+
+        /// The record of a row holding [`RECORD_COLUMNS`] under their own names.
+        fn read_record(row: &Row<'_>) -> rusqlite::Result<DatasetRecord> {
+            Ok(DatasetRecord {
+                $($field: codec::$codec::read(row, stringify!($field))?),+
+            })
+        }
+    };
+}
+
+record_columns! {
+    id: plain,
+    mongo_id: plain,
+    author: plain,
+    sha: plain,
+    created_at: plain,
+    last_modified: plain,
+    private: plain,
+    gated: plain,
+    disabled: plain,
+    downloads: plain,
+    downloads_all_time: plain,
+    likes: plain,
+    trending_score: plain,
+    tags: list,
+    description: plain,
+    card_data: json,
+    citation: plain,
+    paperswithcode_id: plain,
+    used_storage: plain,
+    main_size: plain,
+    pretty_name: plain,
+    licenses: list,
+    languages: list,
+    task_categories: list,
+    card_tags: list,
+    size_bytes: plain,
+    card_num_rows: plain,
+}
+
+/// How record fields are stored (see [`record_columns!`]).
+mod codec {
+    use rusqlite::types::{FromSql, ToSql, ToSqlOutput};
+    use rusqlite::Row;
+    use serde_json::Value;
+
+    fn encode_error(e: serde_json::Error) -> rusqlite::Error {
+        rusqlite::Error::ToSqlConversionFailure(Box::new(e))
+    }
+
+    /// The value itself.
+    pub(super) mod plain {
+        use super::*;
+
+        pub(in super::super) fn write<T: ToSql>(value: &T) -> rusqlite::Result<ToSqlOutput<'_>> {
+            value.to_sql()
+        }
+
+        pub(in super::super) fn read<T: FromSql>(
+            row: &Row<'_>,
+            column: &str,
+        ) -> rusqlite::Result<T> {
+            row.get(column)
+        }
+    }
+
+    /// A JSON array of strings (unreadable text reads as empty).
+    pub(super) mod list {
+        use super::*;
+
+        pub(in super::super) fn write(value: &[String]) -> rusqlite::Result<ToSqlOutput<'static>> {
+            serde_json::to_string(value)
+                .map(ToSqlOutput::from)
+                .map_err(encode_error)
+        }
+
+        pub(in super::super) fn read(row: &Row<'_>, column: &str) -> rusqlite::Result<Vec<String>> {
+            let raw: String = row.get(column)?;
+            Ok(serde_json::from_str(&raw).unwrap_or_default())
+        }
+    }
+
+    /// JSON text, `NULL` when absent (unreadable text reads as absent).
+    pub(super) mod json {
+        use super::*;
+
+        pub(in super::super) fn write(
+            value: &Option<Value>,
+        ) -> rusqlite::Result<ToSqlOutput<'static>> {
+            let text = value.as_ref().map(Value::to_string);
+            Ok(ToSqlOutput::Owned(rusqlite::types::Value::from(text)))
+        }
+
+        pub(in super::super) fn read(
+            row: &Row<'_>,
+            column: &str,
+        ) -> rusqlite::Result<Option<Value>> {
+            let raw: Option<String> = row.get(column)?;
+            Ok(raw.and_then(|s| serde_json::from_str(&s).ok()))
+        }
+    }
+}
+
+/// The score columns, in the order of [`score_values`].
+const SCORE_COLUMNS: [&str; 4] = ["relevance", "relevance_detail", "quality", "quality_detail"];
+
+fn score_values(scores: &Scores) -> [ToSqlOutput<'static>; 4] {
+    [
+        scores.relevance.into(),
+        scores.relevance_detail.to_string().into(),
+        scores.quality.into(),
+        scores.quality_detail.to_string().into(),
+    ]
+}
+
+/// The catalog's own columns read with a dataset.
+const BOOKKEEPING_COLUMNS: [&str; 3] = ["first_seen", "changed_at", "gone_at"];
+
+/// Every dataset column, its card's README, its family membership (prefixed `f_`), then the
+/// turn columns (prefixed `t_`, see `turns::turn_columns`).
+static SELECT_DATASET: LazyLock<String> = LazyLock::new(|| {
+    let columns: Vec<String> = RECORD_COLUMNS
+        .iter()
+        .chain(&SCORE_COLUMNS)
+        .chain(&BOOKKEEPING_COLUMNS)
+        .map(|c| format!("d.{c}"))
+        .collect();
+    format!(
+        "SELECT {}, c.readme AS readme, f.family_id AS f_family_id, f.role AS f_role,
+            f.evidence AS f_evidence, {}
+         FROM datasets d LEFT JOIN turn_stats t ON t.dataset_id = d.id
+         LEFT JOIN cards c ON c.dataset_id = d.id
+         LEFT JOIN families f ON f.dataset_id = d.id",
+        columns.join(", "),
+        turn_columns!()
+    )
+});
+
+/// Inserts a dataset or updates a stored one (keeping `first_seen`, clearing `gone_at`), flagged
+/// for re-indexing. Parameters: [`record_values`], then the content hash, the time, and
+/// [`score_values`].
+static UPSERT_DATASET: LazyLock<String> = LazyLock::new(|| {
+    let n = RECORD_COLUMNS.len();
+    let (hash, now) = (n + 1, n + 2);
+    let placeholders: Vec<String> = (1..=n)
+        .map(|i| format!("?{i}"))
+        .chain((now + 1..=now + SCORE_COLUMNS.len()).map(|i| format!("?{i}")))
+        .collect();
+    let updates: Vec<String> = RECORD_COLUMNS
+        .iter()
+        .filter(|c| **c != "id")
+        .chain(&SCORE_COLUMNS)
+        .chain(&["content_hash", "changed_at"])
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
+    let (record_placeholders, score_placeholders) = placeholders.split_at(n);
+    format!(
+        "INSERT INTO datasets ({}, {}, content_hash, first_seen, changed_at, gone_at, index_dirty)
+         VALUES ({}, {}, ?{hash}, ?{now}, ?{now}, NULL, 1)
+         ON CONFLICT(id) DO UPDATE SET {}, gone_at = NULL, index_dirty = 1",
+        RECORD_COLUMNS.join(", "),
+        SCORE_COLUMNS.join(", "),
+        record_placeholders.join(", "),
+        score_placeholders.join(", "),
+        updates.join(", ")
+    )
+});
 
 /// Inserts or updates one dataset inside `tx`; writes nothing when the content is identical.
 pub(crate) fn upsert_in(
@@ -109,7 +281,7 @@ pub(crate) fn upsert_in(
     scores: &Scores,
 ) -> Result<UpsertOutcome> {
     let hash = fingerprint(&serde_json::to_vec(record)?);
-    let existing: Option<(String, Option<String>, Option<String>)> = tx
+    let existing: Option<(String, Option<String>, Option<Timestamp>)> = tx
         .prepare_cached("SELECT content_hash, sha, gone_at FROM datasets WHERE id = ?1")?
         .query_row([&record.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
@@ -120,73 +292,13 @@ pub(crate) fn upsert_in(
             sha_changed: *old_sha != record.sha,
         },
     };
-    let now = now_rfc3339();
-    let json = |v: &Vec<String>| serde_json::to_string(v);
-    tx.prepare_cached(
-        "INSERT INTO datasets (id, mongo_id, author, sha, created_at, last_modified, private, gated,
-            disabled, downloads, downloads_all_time, likes, trending_score, tags, description,
-            card_data, citation, paperswithcode_id, used_storage, main_size, pretty_name, licenses,
-            languages, task_categories, card_tags, size_bytes, card_num_rows, content_hash,
-            first_seen, changed_at, gone_at, relevance, relevance_detail, quality, quality_detail,
-            index_dirty)
-         VALUES (:id, :mongo_id, :author, :sha, :created_at, :last_modified, :private, :gated,
-            :disabled, :downloads, :downloads_all_time, :likes, :trending_score, :tags, :description,
-            :card_data, :citation, :paperswithcode_id, :used_storage, :main_size, :pretty_name,
-            :licenses, :languages, :task_categories, :card_tags, :size_bytes, :card_num_rows,
-            :content_hash, :now, :now, NULL, :relevance, :relevance_detail, :quality,
-            :quality_detail, 1)
-         ON CONFLICT(id) DO UPDATE SET mongo_id = excluded.mongo_id, author = excluded.author,
-            sha = excluded.sha, created_at = excluded.created_at,
-            last_modified = excluded.last_modified, private = excluded.private,
-            gated = excluded.gated, disabled = excluded.disabled, downloads = excluded.downloads,
-            downloads_all_time = excluded.downloads_all_time, likes = excluded.likes,
-            trending_score = excluded.trending_score, tags = excluded.tags,
-            description = excluded.description, card_data = excluded.card_data,
-            citation = excluded.citation, paperswithcode_id = excluded.paperswithcode_id,
-            used_storage = excluded.used_storage, main_size = excluded.main_size,
-            pretty_name = excluded.pretty_name, licenses = excluded.licenses,
-            languages = excluded.languages, task_categories = excluded.task_categories,
-            card_tags = excluded.card_tags, size_bytes = excluded.size_bytes,
-            card_num_rows = excluded.card_num_rows, content_hash = excluded.content_hash,
-            changed_at = excluded.changed_at, gone_at = NULL, relevance = excluded.relevance,
-            relevance_detail = excluded.relevance_detail, quality = excluded.quality,
-            quality_detail = excluded.quality_detail, index_dirty = 1",
-    )?
-    .execute(named_params! {
-        ":id": record.id,
-        ":mongo_id": record.mongo_id,
-        ":author": record.author,
-        ":sha": record.sha,
-        ":created_at": record.created_at,
-        ":last_modified": record.last_modified,
-        ":private": record.private,
-        ":gated": record.gated,
-        ":disabled": record.disabled,
-        ":downloads": record.downloads,
-        ":downloads_all_time": record.downloads_all_time,
-        ":likes": record.likes,
-        ":trending_score": record.trending_score,
-        ":tags": json(&record.tags)?,
-        ":description": record.description,
-        ":card_data": record.card_data.as_ref().map(Value::to_string),
-        ":citation": record.citation,
-        ":paperswithcode_id": record.paperswithcode_id,
-        ":used_storage": record.used_storage,
-        ":main_size": record.main_size,
-        ":pretty_name": record.pretty_name,
-        ":licenses": json(&record.licenses)?,
-        ":languages": json(&record.languages)?,
-        ":task_categories": json(&record.task_categories)?,
-        ":card_tags": json(&record.card_tags)?,
-        ":size_bytes": record.size_bytes,
-        ":card_num_rows": record.card_num_rows,
-        ":content_hash": hash,
-        ":now": now,
-        ":relevance": scores.relevance,
-        ":relevance_detail": scores.relevance_detail.to_string(),
-        ":quality": scores.quality,
-        ":quality_detail": scores.quality_detail.to_string(),
-    })?;
+    let now = Timestamp::now();
+    let mut values = record_values(record)?;
+    values.push(ToSqlOutput::from(hash));
+    values.push(now.to_sql()?);
+    values.extend(score_values(scores));
+    tx.prepare_cached(&UPSERT_DATASET)?
+        .execute(rusqlite::params_from_iter(values))?;
     Ok(outcome)
 }
 
@@ -207,7 +319,7 @@ impl Store {
 
     /// Reads one dataset by id (exact, then case-insensitive).
     pub fn get(&self, id: &str) -> Result<Option<StoredDataset>> {
-        let sql = format!("{SELECT_DATASET} WHERE d.id = ?1");
+        let sql = format!("{} WHERE d.id = ?1", *SELECT_DATASET);
         let found = self
             .conn
             .prepare_cached(&sql)?
@@ -216,7 +328,7 @@ impl Store {
         if found.is_some() {
             return Ok(found);
         }
-        let sql = format!("{SELECT_DATASET} WHERE d.id = ?1 COLLATE NOCASE LIMIT 1");
+        let sql = format!("{} WHERE d.id = ?1 COLLATE NOCASE LIMIT 1", *SELECT_DATASET);
         Ok(self
             .conn
             .prepare_cached(&sql)?
@@ -295,7 +407,7 @@ impl Store {
 
     /// Reads several datasets by id, in the order given (missing ids are skipped).
     pub fn get_many(&self, ids: &[String]) -> Result<Vec<StoredDataset>> {
-        let sql = format!("{SELECT_DATASET} WHERE d.id = ?1");
+        let sql = format!("{} WHERE d.id = ?1", *SELECT_DATASET);
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
@@ -317,7 +429,7 @@ impl Store {
         } else {
             ""
         };
-        let sql = format!("{SELECT_DATASET}{filter} ORDER BY d.id");
+        let sql = format!("{}{filter} ORDER BY d.id", *SELECT_DATASET);
         let mut stmt = self.conn.prepare(&sql)?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
@@ -332,8 +444,10 @@ impl Store {
         floor: f64,
         mut f: impl FnMut(StoredDataset) -> Result<()>,
     ) -> Result<()> {
-        let sql =
-            format!("{SELECT_DATASET} WHERE d.relevance >= ?1 AND d.gone_at IS NULL ORDER BY d.id");
+        let sql = format!(
+            "{} WHERE d.relevance >= ?1 AND d.gone_at IS NULL ORDER BY d.id",
+            *SELECT_DATASET
+        );
         let mut stmt = self.conn.prepare(&sql)?;
         let mut rows = stmt.query([floor])?;
         while let Some(row) = rows.next()? {
@@ -454,51 +568,13 @@ pub struct CatalogCounts {
     pub pending_index: i64,
 }
 
-fn list(row: &Row<'_>, column: &str) -> rusqlite::Result<Vec<String>> {
-    let raw: String = row.get(column)?;
-    Ok(serde_json::from_str(&raw).unwrap_or_default())
-}
-
-fn json_value(row: &Row<'_>, column: &str) -> rusqlite::Result<Option<Value>> {
-    let raw: Option<String> = row.get(column)?;
-    Ok(raw.and_then(|s| serde_json::from_str(&s).ok()))
-}
-
 fn read_stored(row: &Row<'_>) -> rusqlite::Result<StoredDataset> {
-    let record = DatasetRecord {
-        id: row.get("id")?,
-        mongo_id: row.get("mongo_id")?,
-        author: row.get("author")?,
-        sha: row.get("sha")?,
-        created_at: row.get("created_at")?,
-        last_modified: row.get("last_modified")?,
-        private: row.get("private")?,
-        gated: row.get("gated")?,
-        disabled: row.get("disabled")?,
-        downloads: row.get("downloads")?,
-        downloads_all_time: row.get("downloads_all_time")?,
-        likes: row.get("likes")?,
-        trending_score: row.get("trending_score")?,
-        tags: list(row, "tags")?,
-        description: row.get("description")?,
-        card_data: json_value(row, "card_data")?,
-        citation: row.get("citation")?,
-        paperswithcode_id: row.get("paperswithcode_id")?,
-        used_storage: row.get("used_storage")?,
-        main_size: row.get("main_size")?,
-        pretty_name: row.get("pretty_name")?,
-        licenses: list(row, "licenses")?,
-        languages: list(row, "languages")?,
-        task_categories: list(row, "task_categories")?,
-        card_tags: list(row, "card_tags")?,
-        size_bytes: row.get("size_bytes")?,
-        card_num_rows: row.get("card_num_rows")?,
-    };
+    let record = read_record(row)?;
     let scores = Scores {
         relevance: row.get("relevance")?,
-        relevance_detail: json_value(row, "relevance_detail")?.unwrap_or(Value::Null),
+        relevance_detail: codec::json::read(row, "relevance_detail")?.unwrap_or(Value::Null),
         quality: row.get("quality")?,
-        quality_detail: json_value(row, "quality_detail")?.unwrap_or(Value::Null),
+        quality_detail: codec::json::read(row, "quality_detail")?.unwrap_or(Value::Null),
     };
     let turns = match row.get::<_, Option<String>>("t_id")? {
         Some(_) => Some(TurnRecord::from_row(row)?),
@@ -526,4 +602,166 @@ fn read_stored(row: &Row<'_>) -> rusqlite::Result<StoredDataset> {
             None => None,
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_or_create(&dir.path().join("c.sqlite3")).unwrap();
+        (dir, store)
+    }
+
+    /// A record with a distinct, non-default value in every field.
+    fn full_record() -> DatasetRecord {
+        DatasetRecord {
+            id: "owner/name".into(),
+            mongo_id: Some("mongo".into()),
+            author: Some("owner".into()),
+            sha: Some("sha1".into()),
+            created_at: Some("2024-01-01T00:00:00.000Z".into()),
+            last_modified: Some("2025-02-02T00:00:00.000Z".into()),
+            private: true,
+            gated: Some("manual".into()),
+            disabled: true,
+            downloads: 3,
+            downloads_all_time: Some(4),
+            likes: 5,
+            trending_score: Some(6.5),
+            tags: vec!["tag".into()],
+            description: Some("description".into()),
+            card_data: Some(serde_json::json!({"pretty_name": "card"})),
+            citation: Some("citation".into()),
+            paperswithcode_id: Some("pwc".into()),
+            used_storage: Some(7),
+            main_size: Some(8),
+            pretty_name: Some("Pretty".into()),
+            licenses: vec!["mit".into()],
+            languages: vec!["en".into(), "zh".into()],
+            task_categories: vec!["text-generation".into()],
+            card_tags: vec!["card-tag".into()],
+            size_bytes: Some(9),
+            card_num_rows: Some(10),
+        }
+    }
+
+    fn scores(relevance: f64) -> Scores {
+        Scores {
+            relevance,
+            relevance_detail: serde_json::json!({"terms": ["therapy"]}),
+            quality: 0.25,
+            quality_detail: serde_json::json!({"downloads": 1}),
+        }
+    }
+
+    #[test]
+    fn every_record_field_round_trips() {
+        let (_dir, mut store) = store();
+        let record = full_record();
+        let outcome = store
+            .upsert_batch(&[(record.clone(), scores(0.75))])
+            .unwrap();
+        assert_eq!(outcome, [UpsertOutcome::New]);
+        let stored = store.get("owner/name").unwrap().unwrap();
+        assert_eq!(stored.record, record);
+        assert_eq!(stored.scores, scores(0.75));
+        assert_eq!(stored.first_seen, stored.changed_at);
+        assert_eq!(stored.gone_at, None);
+        // A default record (nulls, empty lists) round-trips too.
+        let empty = DatasetRecord {
+            id: "owner/empty".into(),
+            ..DatasetRecord::default()
+        };
+        store
+            .upsert_batch(&[(empty.clone(), Scores::default())])
+            .unwrap();
+        assert_eq!(store.get("owner/empty").unwrap().unwrap().record, empty);
+    }
+
+    #[test]
+    fn an_update_rewrites_every_column_but_keeps_first_seen() {
+        let (_dir, mut store) = store();
+        let old = DatasetRecord {
+            id: "owner/name".into(),
+            sha: Some("sha0".into()),
+            ..DatasetRecord::default()
+        };
+        store.upsert_batch(&[(old.clone(), scores(0.1))]).unwrap();
+        let first = store.get("owner/name").unwrap().unwrap();
+        assert_eq!(
+            store.upsert_batch(&[(old, scores(0.1))]).unwrap(),
+            [UpsertOutcome::Unchanged]
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        let outcome = store
+            .upsert_batch(&[(full_record(), scores(0.75))])
+            .unwrap();
+        assert_eq!(outcome, [UpsertOutcome::Changed { sha_changed: true }]);
+        let updated = store.get("owner/name").unwrap().unwrap();
+        assert_eq!(updated.record, full_record());
+        assert_eq!(updated.scores, scores(0.75));
+        assert_eq!(updated.first_seen, first.first_seen);
+        assert!(updated.changed_at > first.changed_at);
+    }
+
+    #[test]
+    fn record_columns_are_the_table_columns() {
+        let (_dir, store) = store();
+        let table: Vec<String> = store
+            .conn
+            .prepare("SELECT name FROM pragma_table_info('datasets')")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let known: Vec<&str> = RECORD_COLUMNS
+            .iter()
+            .chain(&SCORE_COLUMNS)
+            .chain(&BOOKKEEPING_COLUMNS)
+            .chain(&["content_hash", "index_dirty"])
+            .copied()
+            .collect();
+        let mut sorted_table = table.clone();
+        sorted_table.sort();
+        let mut sorted_known: Vec<String> = known.iter().map(|c| c.to_string()).collect();
+        sorted_known.sort();
+        assert_eq!(sorted_table, sorted_known);
+        assert_eq!(&table[..RECORD_COLUMNS.len()], RECORD_COLUMNS);
+    }
+
+    #[test]
+    fn timestamps_are_written_in_the_stored_format() {
+        let (_dir, mut store) = store();
+        store.upsert_batch(&[(full_record(), scores(0.5))]).unwrap();
+        let (first_seen, changed_at): (String, String) = store
+            .conn
+            .query_row(
+                "SELECT first_seen, changed_at FROM datasets WHERE id = 'owner/name'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(first_seen, changed_at);
+        assert_eq!(first_seen.len(), "2026-01-01T00:00:00.000Z".len());
+        assert_eq!(first_seen.as_bytes()[10], b'T');
+        assert!(first_seen.ends_with('Z'));
+        // A row written by an older build reads back typed.
+        store
+            .conn
+            .execute(
+                "UPDATE datasets SET first_seen = '2020-05-06T07:08:09.010Z',
+                    gone_at = '2021-01-01T00:00:00.000Z'",
+                [],
+            )
+            .unwrap();
+        let stored = store.get("owner/name").unwrap().unwrap();
+        assert_eq!(stored.first_seen.to_string(), "2020-05-06T07:08:09.010Z");
+        assert_eq!(
+            stored.gone_at.map(|t| t.to_string()).as_deref(),
+            Some("2021-01-01T00:00:00.000Z")
+        );
+    }
 }

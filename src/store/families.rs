@@ -10,15 +10,9 @@ use std::collections::HashMap;
 /// pass to the therapy-adjacent slice; copies of unrelated data are not what users filter).
 pub const FAMILY_RELEVANCE_FLOOR: f64 = 0.2;
 
+/// The relation of a stored name; an unknown one reads as `derived`.
 pub(crate) fn relation_from(name: &str) -> Relation {
-    match name {
-        "root" => Relation::Root,
-        "copy" => Relation::Copy,
-        "conversion" => Relation::Conversion,
-        "translation" => Relation::Translation,
-        "subset" => Relation::Subset,
-        _ => Relation::Derived,
-    }
+    name.parse().unwrap_or(Relation::Derived)
 }
 
 /// Column names of the card's `dataset_info.features` (first config), sorted.

@@ -8,6 +8,7 @@ mod cards;
 mod datasets;
 mod families;
 mod runs;
+mod time;
 mod turns;
 
 pub use cards::StoredCard;
@@ -15,6 +16,7 @@ pub use datasets::CatalogCounts;
 pub use datasets::{OwnedExtras, Scores, StoredDataset, UpsertOutcome};
 pub use families::FAMILY_RELEVANCE_FLOOR;
 pub use runs::{QueryProgress, RunRecord, RunStatus};
+pub use time::Timestamp;
 pub use turns::{status as turn_status, TurnRecord};
 
 use rusqlite::{Connection, OpenFlags};
@@ -208,11 +210,6 @@ fn corrupt_or(path: &Path, e: rusqlite::Error) -> StoreError {
         },
         _ => StoreError::Sqlite(e),
     }
-}
-
-/// Current UTC time as RFC 3339 with milliseconds (the format every timestamp column uses).
-pub fn now_rfc3339() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 /// 64-bit FNV-1a: a stable fingerprint (std's hasher may change between Rust releases).

@@ -5,7 +5,7 @@
 //! resumes exactly after its last committed page.
 
 use super::datasets::upsert_in;
-use super::{now_rfc3339, Result, Scores, Store, UpsertOutcome};
+use super::{Result, Scores, Store, Timestamp, UpsertOutcome};
 use crate::model::DatasetRecord;
 use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
@@ -15,7 +15,21 @@ use serde_json::Value;
 pub const MAX_RESUMES: i64 = 3;
 
 /// State of a sync run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::AsRefStr,
+    strum::EnumIter,
+)]
+#[strum(serialize_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 pub enum RunStatus {
     /// Under way (or killed without a chance to say so).
@@ -33,23 +47,12 @@ pub enum RunStatus {
 impl RunStatus {
     /// The stored name.
     pub fn as_str(self) -> &'static str {
-        match self {
-            RunStatus::Running => "running",
-            RunStatus::Complete => "complete",
-            RunStatus::Partial => "partial",
-            RunStatus::Interrupted => "interrupted",
-            RunStatus::Failed => "failed",
-        }
+        self.into()
     }
 
+    /// The status of a stored name; an unknown one reads as `running`.
     fn parse(s: &str) -> RunStatus {
-        match s {
-            "complete" => RunStatus::Complete,
-            "partial" => RunStatus::Partial,
-            "interrupted" => RunStatus::Interrupted,
-            "failed" => RunStatus::Failed,
-            _ => RunStatus::Running,
-        }
+        s.parse().unwrap_or(RunStatus::Running)
     }
 }
 
@@ -59,9 +62,9 @@ pub struct RunRecord {
     /// Run id.
     pub id: i64,
     /// Start time.
-    pub started_at: String,
+    pub started_at: Timestamp,
     /// End time, when it ended cleanly.
-    pub finished_at: Option<String>,
+    pub finished_at: Option<Timestamp>,
     /// State.
     pub status: RunStatus,
     /// `plan` (the quick pass: terms and filters), `full` (the whole Hub), `incremental`
@@ -96,7 +99,7 @@ impl Store {
         let tx = self.conn.transaction()?;
         tx.execute(
             "INSERT INTO sync_runs (started_at, status, mode, plan) VALUES (?1, 'running', ?2, ?3)",
-            rusqlite::params![now_rfc3339(), mode, serde_json::to_string(plan)?],
+            rusqlite::params![Timestamp::now(), mode, serde_json::to_string(plan)?],
         )?;
         let run_id = tx.last_insert_rowid();
         for key in plan {
@@ -134,7 +137,7 @@ impl Store {
     }
 
     /// When the last complete run of any mode finished.
-    pub fn last_complete_sync(&self) -> Result<Option<String>> {
+    pub fn last_complete_sync(&self) -> Result<Option<Timestamp>> {
         Ok(self
             .conn
             .query_row(
@@ -147,20 +150,18 @@ impl Store {
 
     /// When the newest complete run of one of `modes` started (the high-water mark of the
     /// whole-Hub passes: everything changed before it was listed).
-    pub fn last_complete_start(&self, modes: &[&str]) -> Result<Option<String>> {
+    pub fn last_complete_start(&self, modes: &[&str]) -> Result<Option<Timestamp>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT started_at FROM sync_runs WHERE status = 'complete' AND mode = ?1
              ORDER BY id DESC LIMIT 1",
         )?;
-        let mut newest: Option<String> = None;
+        let mut newest: Option<Timestamp> = None;
         for mode in modes {
             if let Some(started) = stmt
-                .query_row([mode], |r| r.get::<_, String>(0))
+                .query_row([mode], |r| r.get::<_, Timestamp>(0))
                 .optional()?
             {
-                if newest.as_ref().is_none_or(|n| started > *n) {
-                    newest = Some(started);
-                }
+                newest = newest.max(Some(started));
             }
         }
         Ok(newest)
@@ -190,8 +191,8 @@ impl Store {
                 |r| {
                     Ok((
                         r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, Timestamp>(1)?,
+                        r.get::<_, Option<Timestamp>>(2)?,
                         r.get::<_, String>(3)?,
                         r.get::<_, String>(4)?,
                         r.get::<_, String>(5)?,
@@ -303,7 +304,7 @@ impl Store {
     ) -> Result<()> {
         self.conn.execute(
             "UPDATE sync_runs SET status = ?2, finished_at = ?3, summary = ?4, error = ?5 WHERE id = ?1",
-            rusqlite::params![run_id, status.as_str(), now_rfc3339(), summary.to_string(), error],
+            rusqlite::params![run_id, status.as_str(), Timestamp::now(), summary.to_string(), error],
         )?;
         Ok(())
     }
@@ -315,10 +316,28 @@ impl Store {
         let gone = tx.execute(
             "UPDATE datasets SET gone_at = ?2, index_dirty = 1
              WHERE gone_at IS NULL AND id NOT IN (SELECT dataset_id FROM run_seen WHERE run_id = ?1)",
-            rusqlite::params![run_id, now_rfc3339()],
+            rusqlite::params![run_id, Timestamp::now()],
         )?;
         tx.execute("DELETE FROM run_seen WHERE run_id = ?1", [run_id])?;
         tx.commit()?;
         Ok(gone as u64)
+    }
+}
+
+#[cfg(test)]
+mod enum_names {
+    use super::RunStatus;
+    use strum::IntoEnumIterator;
+
+    #[test]
+    fn run_status_names_are_stable() {
+        let names = ["running", "complete", "partial", "interrupted", "failed"];
+        crate::test_support::assert_enum_names::<RunStatus>(&names);
+        for (status, name) in RunStatus::iter().zip(names) {
+            assert_eq!(status.as_str(), name);
+            assert_eq!(RunStatus::parse(name), status);
+            assert_eq!(serde_json::to_value(status).unwrap(), name);
+        }
+        assert_eq!(RunStatus::parse("unknown"), RunStatus::Running);
     }
 }

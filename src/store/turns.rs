@@ -1,6 +1,6 @@
 //! Turn statistics rows: how conversation length was measured for each dataset.
 
-use super::{now_rfc3339, Result, Store};
+use super::{Result, Store, Timestamp};
 use crate::turns::evidence::TurnEvidence;
 use rusqlite::{named_params, Row};
 use serde::{Deserialize, Serialize};
@@ -82,8 +82,8 @@ pub struct TurnRecord {
     pub num_conversations_source: Option<String>,
     /// Sampling attempts so far (grows on `retry`).
     pub attempts: i64,
-    /// When it was sampled.
-    pub sampled_at: String,
+    /// When it was sampled (`None` until stored: saving stamps the current time).
+    pub sampled_at: Option<Timestamp>,
     /// The source of the figure shown (see [`crate::turns::evidence::EvidenceSource`]).
     pub source: Option<String>,
     /// How far the figure can be trusted (see [`crate::turns::evidence::FigureKind`]).
@@ -94,8 +94,8 @@ pub struct TurnRecord {
     pub source_detail: Option<String>,
     /// Every source tried and what it gave.
     pub evidence: Vec<TurnEvidence>,
-    /// For status `retry`: not asked again before this time (RFC 3339).
-    pub next_attempt_at: Option<String>,
+    /// For status `retry`: not asked again before this time.
+    pub next_attempt_at: Option<Timestamp>,
     /// Text of a few sampled turns (≤ 4 KB), read by relevance.
     pub sample_text: Option<String>,
 }
@@ -141,9 +141,7 @@ impl TurnRecord {
             num_conversations: row.get("t_num_conversations")?,
             num_conversations_source: row.get("t_num_conversations_source")?,
             attempts: row.get::<_, Option<i64>>("t_attempts")?.unwrap_or(1),
-            sampled_at: row
-                .get::<_, Option<String>>("t_sampled_at")?
-                .unwrap_or_default(),
+            sampled_at: row.get("t_sampled_at")?,
             source: row.get("t_source")?,
             figure_kind: row.get("t_figure_kind")?,
             lower_bound: row.get("t_lower_bound")?,
@@ -185,7 +183,7 @@ impl Store {
         )?;
         let ids = stmt
             .query_map(
-                rusqlite::params![floor, limit as i64, with_token, retry_now, now_rfc3339()],
+                rusqlite::params![floor, limit as i64, with_token, retry_now, Timestamp::now()],
                 |r| r.get(0),
             )?
             .collect::<rusqlite::Result<Vec<String>>>()?;
@@ -236,10 +234,9 @@ impl Store {
                     .or(RETRY_SCHEDULE_SECS.last())
                     .copied()
                     .unwrap_or(3_600);
-                turns.next_attempt_at = Some(
-                    (chrono::Utc::now() + chrono::Duration::seconds(wait))
-                        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-                );
+                turns.next_attempt_at = Some(Timestamp::from(
+                    chrono::Utc::now() + chrono::Duration::seconds(wait),
+                ));
             }
         }
         let turns = &turns;
@@ -274,7 +271,7 @@ impl Store {
                 ":num_conversations": turns.num_conversations,
                 ":num_conversations_source": turns.num_conversations_source,
                 ":attempts": attempts,
-                ":sampled_at": if turns.sampled_at.is_empty() { now_rfc3339() } else { turns.sampled_at.clone() },
+                ":sampled_at": turns.sampled_at.unwrap_or_else(Timestamp::now),
                 ":source": turns.source,
                 ":figure_kind": turns.figure_kind,
                 ":lower_bound": turns.lower_bound,
@@ -290,5 +287,60 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::DatasetRecord;
+    use crate::store::Scores;
+
+    #[test]
+    fn a_retry_waits_for_its_time_against_old_and_new_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open_or_create(&dir.path().join("c.sqlite3")).unwrap();
+        let record = DatasetRecord {
+            id: "a/b".into(),
+            sha: Some("s".into()),
+            ..DatasetRecord::default()
+        };
+        let scores = Scores {
+            relevance: 0.9,
+            ..Scores::default()
+        };
+        store.upsert_batch(&[(record, scores)]).unwrap();
+        let retry = TurnRecord {
+            sha: Some("s".into()),
+            status: status::RETRY.into(),
+            ..TurnRecord::default()
+        };
+        store.save_turns("a/b", &retry).unwrap();
+        let candidates = |store: &Store| store.sampling_candidates(0.5, 10, false, false).unwrap();
+        // Scheduled an hour ahead: not yet.
+        assert!(candidates(&store).is_empty());
+        let stored: (String, String) = store
+            .conn
+            .query_row(
+                "SELECT next_attempt_at, sampled_at FROM turn_stats WHERE dataset_id = 'a/b'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        for text in [&stored.0, &stored.1] {
+            assert_eq!(text.len(), "2026-01-01T00:00:00.000Z".len(), "{text}");
+            assert!(text.ends_with('Z'), "{text}");
+        }
+        let read = store.get("a/b").unwrap().unwrap().turns.unwrap();
+        assert_eq!(read.next_attempt_at.map(|t| t.to_string()), Some(stored.0));
+        assert_eq!(read.sampled_at.map(|t| t.to_string()), Some(stored.1));
+        // Earlier today, written by an older build: due now.
+        let earlier = (chrono::Utc::now() - chrono::Duration::minutes(1))
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        store
+            .conn
+            .execute("UPDATE turn_stats SET next_attempt_at = ?1", [earlier])
+            .unwrap();
+        assert_eq!(candidates(&store), ["a/b"]);
     }
 }

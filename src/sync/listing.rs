@@ -139,7 +139,7 @@ pub async fn crawl_query(
                     url: url.clone(),
                     problem: format!(
                         "Link rel=\"next\" points to another origin ({}); refusing to follow",
-                        crate::output::sanitize::clean_line(&next, 120)
+                        crate::sanitize::clean_line(&next, 120)
                     ),
                 })
             }

@@ -7,11 +7,10 @@
 
 mod listing;
 pub mod plan;
-pub mod progress;
 mod sampling;
 
+pub use crate::progress::Progress;
 pub use listing::ListingError;
-pub use progress::Progress;
 
 use crate::hub::{Hub, HubError, ListingQuery};
 use crate::score::Scorer;
@@ -21,8 +20,7 @@ use std::collections::HashSet;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
-/// Documented relevance floor above which datasets are sampled through the viewer.
-pub const SAMPLING_RELEVANCE_FLOOR: f64 = 0.35;
+pub use crate::score::SAMPLING_RELEVANCE_FLOOR;
 /// Default bytes read from one dataset's repository files (`--file-bytes`).
 pub const FILE_BYTES_PER_DATASET: u64 = 4 << 20;
 /// Default bytes read from repository files in one sync (`--max-file-bytes`).
@@ -245,17 +243,12 @@ pub fn plan_passes(store: &Store, options: &SyncOptions) -> Result<Vec<Pass>, Sy
     if extras || !(store.ever_ran("full")? || store.ever_ran("all")?) {
         passes.push(Pass::Quick);
     }
-    let parse = |t: String| {
-        chrono::DateTime::parse_from_rfc3339(&t)
-            .ok()
-            .map(|t| t.to_utc())
-    };
-    let last_full = store.last_complete_start(&["full", "all"])?.and_then(parse);
+    let last_full = store.last_complete_start(&["full", "all"])?.map(|t| t.0);
     let due = last_full
         .is_none_or(|t| chrono::Utc::now() - t > chrono::Duration::days(FULL_PASS_EVERY_DAYS));
     let high_water = store
         .last_complete_start(&["full", "all", "incremental"])?
-        .and_then(parse);
+        .map(|t| t.0);
     match (options.choice == PassChoice::Full || due, high_water) {
         (false, Some(high_water)) => passes.push(Pass::Incremental(minus_overlap(high_water))),
         _ => passes.push(Pass::Full),
@@ -397,7 +390,7 @@ async fn run_pass(
                     .finish_run(run_id, RunStatus::Failed, &summary, Some(&e.to_string()))?;
                 return Err(SyncError::Unreachable {
                     endpoint: ctx.hub.hub_base().to_string(),
-                    cause: crate::output::sanitize::clean_line(&e.to_string(), 300),
+                    cause: crate::sanitize::clean_line(&e.to_string(), 300),
                 });
             }
             Err(e) => {
@@ -489,6 +482,6 @@ fn note_error(counters: &mut Counters, message: &str) {
     if counters.errors.len() < 10 {
         counters
             .errors
-            .push(crate::output::sanitize::clean_line(message, 300));
+            .push(crate::sanitize::clean_line(message, 300));
     }
 }

@@ -98,11 +98,9 @@ pub(crate) fn row_based(
         // Rows that repeat a growing history (row k+1 = row k + the next turns) are one
         // conversation: the adjacent earlier row is a strict prefix of this one.
         let growing = || {
-            entries.len().checked_sub(1).filter(|&last| {
-                entries[last]
-                    .conversation
-                    .is_strict_prefix_of(&conversation)
-            })
+            let last = entries.last()?;
+            let grows = last.conversation.is_strict_prefix_of(&conversation);
+            grows.then(|| entries.len() - 1)
         };
         let existing = same.or_else(growing).and_then(|at| entries.get_mut(at));
         match existing {

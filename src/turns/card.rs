@@ -97,7 +97,7 @@ fn number(text: Option<regex::Match<'_>>) -> Option<f64> {
 }
 
 fn read_sentence(p: &Patterns, sentence: &str) -> Option<(Figure, String)> {
-    let quote = || crate::output::sanitize::clean_line(sentence, 240);
+    let quote = || crate::sanitize::clean_line(sentence, 240);
     for re in [&p.average, &p.per_conversation, &p.n_turn] {
         if let Some(c) = re.captures(sentence) {
             let factor = c.get(2).map_or(1.0, |u| unit_factor(u.as_str()));

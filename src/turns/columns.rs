@@ -143,21 +143,18 @@ pub(crate) fn analyze_grouped(rows: &[SampleRow], whole: bool) -> Option<TurnAna
         .iter()
         .find(|c| *c != group_by && **c != utterance && names::is_speaker(c));
 
-    let mut keys: Vec<String> = Vec::new();
-    let mut members: Vec<Vec<usize>> = Vec::new();
-    for (i, row) in rows.iter().enumerate() {
+    // (key, rows of the group), in order of first appearance.
+    let mut groups: Vec<(String, Vec<&SampleRow>)> = Vec::new();
+    for row in rows {
         let Some(key) = scalar_key(row.row.get(group_by)) else {
             continue;
         };
-        match keys.iter().position(|k| *k == key) {
-            Some(at) => members[at].push(i),
-            None => {
-                keys.push(key);
-                members.push(vec![i]);
-            }
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, members)) => members.push(row),
+            None => groups.push((key, vec![row])),
         }
     }
-    if members.iter().all(|m| m.len() < 2) {
+    if groups.iter().all(|(_, members)| members.len() < 2) {
         return None;
     }
     let mut sampled: HashSet<i64> = rows.iter().map(|r| r.row_idx).collect();
@@ -168,32 +165,31 @@ pub(crate) fn analyze_grouped(rows: &[SampleRow], whole: bool) -> Option<TurnAna
         }
     }
     let turn_number = turn_number_column(rows, group_by, &utterance);
-    let conversations = keys
+    let conversations = groups
         .into_iter()
-        .zip(&members)
         .filter_map(|(key, group)| {
             let mut conversation = Conversation::default();
             let mut previous_turn: Option<String> = None;
-            for &i in group {
+            for &row in &group {
                 // Segment rows of one turn (same turn number) are one message.
                 if let Some(column) = &turn_number {
-                    let number = scalar_key(rows[i].row.get(column));
+                    let number = scalar_key(row.row.get(column));
                     if number.is_some() && number == previous_turn {
                         continue;
                     }
                     previous_turn = number;
                 }
                 let who = speaker
-                    .and_then(|s| scalar_key(rows[i].row.get(s)))
+                    .and_then(|s| scalar_key(row.row.get(s)))
                     .map_or(Role::Speaker(Speaker::Unknown), |s| classify_role(&s));
                 if let Role::Speaker(who) = who {
-                    conversation.push(who, cell_text(&rows[i], &utterance));
+                    conversation.push(who, cell_text(row, &utterance));
                 }
             }
             if conversation.turns.is_empty() {
                 return None;
             }
-            let complete = is_complete(group.iter().map(|&i| rows[i].row_idx), &sampled);
+            let complete = is_complete(group.iter().map(|r| r.row_idx), &sampled);
             Some(ConversationCount {
                 key,
                 turns: conversation.turn_count(),

@@ -80,7 +80,7 @@ impl Conversation {
             .turns
             .windows(2)
             .filter(|pair| {
-                pair[0].speaker == Speaker::Unknown || pair[0].speaker != pair[1].speaker
+                matches!(pair, [a, b] if a.speaker == Speaker::Unknown || a.speaker != b.speaker)
             })
             .count();
         u32::try_from(switches).unwrap_or(u32::MAX)

@@ -20,7 +20,21 @@ use super::TurnAnalysis;
 use serde::{Deserialize, Serialize};
 
 /// Where a turn figure came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::AsRefStr,
+    strum::EnumIter,
+)]
+#[strum(serialize_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 pub enum EvidenceSource {
     /// Viewer `/statistics`: list lengths of the conversation column over a whole split.
@@ -38,18 +52,26 @@ pub enum EvidenceSource {
 impl EvidenceSource {
     /// Stable name (`viewer_statistics`, `viewer_rows`, `repo_files`, `schema`, `card`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::ViewerStatistics => "viewer_statistics",
-            Self::ViewerRows => "viewer_rows",
-            Self::RepoFiles => "repo_files",
-            Self::Schema => "schema",
-            Self::Card => "card",
-        }
+        self.into()
     }
 }
 
 /// How far a figure can be trusted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::AsRefStr,
+    strum::EnumIter,
+)]
+#[strum(serialize_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 pub enum FigureKind {
     /// Counted over all the data the figure describes (a whole split, whole files).
@@ -65,12 +87,7 @@ pub enum FigureKind {
 impl FigureKind {
     /// Stable name (`exact`, `sample`, `lower_bound`, `stated`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Exact => "exact",
-            Self::Sample => "sample",
-            Self::LowerBound => "lower_bound",
-            Self::Stated => "stated",
-        }
+        self.into()
     }
 }
 
@@ -274,5 +291,37 @@ mod tests {
             figure_format(sample.figure.as_ref().unwrap()),
             Some(ConversationFormat::MediumTurn)
         );
+    }
+}
+
+#[cfg(test)]
+mod enum_names {
+    use super::{EvidenceSource, FigureKind};
+    use strum::IntoEnumIterator;
+
+    #[test]
+    fn evidence_source_names_are_stable() {
+        let names = [
+            "viewer_statistics",
+            "viewer_rows",
+            "repo_files",
+            "schema",
+            "card",
+        ];
+        crate::test_support::assert_enum_names::<EvidenceSource>(&names);
+        for (source, name) in EvidenceSource::iter().zip(names) {
+            assert_eq!(source.as_str(), name);
+            assert_eq!(serde_json::to_value(source).unwrap(), name);
+        }
+    }
+
+    #[test]
+    fn figure_kind_names_are_stable() {
+        let names = ["exact", "sample", "lower_bound", "stated"];
+        crate::test_support::assert_enum_names::<FigureKind>(&names);
+        for (kind, name) in FigureKind::iter().zip(names) {
+            assert_eq!(kind.as_str(), name);
+            assert_eq!(serde_json::to_value(kind).unwrap(), name);
+        }
     }
 }

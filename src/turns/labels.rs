@@ -74,24 +74,17 @@ pub(crate) fn label_at(s: &str) -> Option<(&str, usize)> {
         }
     }
     let (at, width) = colon?;
-    let label = clean_label(&s[..at])?;
-    let mut end = at + width;
-    for c in s[end..].chars() {
-        if c == '*' || c == '_' {
-            end += c.len_utf8();
-        } else {
-            break;
-        }
-    }
-    if s[end..].starts_with("//") {
+    let label = clean_label(s.get(..at)?)?;
+    let rest = s.get(at + width..)?.trim_start_matches(['*', '_']);
+    if rest.starts_with("//") {
         return None; // a URL scheme, not a speaker
     }
-    Some((label, end))
+    Some((label, s.len() - rest.len()))
 }
 
 /// Rest of the line from `from`.
 fn rest_of_line(text: &str, from: usize) -> &str {
-    let rest = &text[from..];
+    let rest = text.get(from..).unwrap_or_default();
     rest.split('\n').next().unwrap_or("")
 }
 
@@ -111,27 +104,30 @@ pub(crate) fn scan_markers(text: &str) -> Vec<Marker> {
     for line in text.split('\n') {
         let lead = line.len() - line.trim_start().len();
         let start = line_start + lead;
-        if let Some((label, len)) = label_at(&line[lead..]) {
+        if let Some((label, len)) = label_at(line.trim_start()) {
             found.insert(start, marker(text, start, label, start + len));
         }
         line_start += line.len() + 1;
     }
     for (at, _) in text.match_indices("###") {
-        if at > 0 && text[..at].ends_with('#') {
+        if text.get(..at).is_some_and(|before| before.ends_with('#')) {
             continue;
         }
-        let after = text[at..].trim_start_matches('#');
-        let skipped = text.len() - at - after.len();
-        let spaces = after.len() - after.trim_start_matches([' ', '\t']).len();
-        let label_from = at + skipped + spaces;
-        if let Some((label, len)) = label_at(&text[label_from..]) {
+        let Some(from_hashes) = text.get(at..) else {
+            continue;
+        };
+        let label_text = from_hashes
+            .trim_start_matches('#')
+            .trim_start_matches([' ', '\t']);
+        let label_from = text.len() - label_text.len();
+        if let Some((label, len)) = label_at(label_text) {
             found
                 .entry(at)
                 .or_insert_with(|| marker(text, at, label, label_from + len));
         }
     }
     for (at, _) in text.match_indices('<') {
-        if let Some((label, end)) = angle_marker(&text[at..]) {
+        if let Some((label, end)) = text.get(at..).and_then(angle_marker) {
             found
                 .entry(at)
                 .or_insert_with(|| marker(text, at, label, at + end));
@@ -160,12 +156,17 @@ pub(crate) fn scan_with_inline_speakers(text: &str) -> Vec<Marker> {
         .map(|m| (m.start, m))
         .collect();
     for (colon, c) in text.char_indices().filter(|&(_, c)| c == ':' || c == '：') {
-        let Some(start) = inline_label_start(&text[..colon]) else {
+        let end = colon + c.len_utf8();
+        let (Some(before), Some(after)) = (text.get(..colon), text.get(end..)) else {
             continue;
         };
-        let label = &text[start..colon];
-        let end = colon + c.len_utf8();
-        let followed_by_space = text[end..].chars().next().is_none_or(char::is_whitespace);
+        let Some(start) = inline_label_start(before) else {
+            continue;
+        };
+        let Some(label) = before.get(start..) else {
+            continue;
+        };
+        let followed_by_space = after.chars().next().is_none_or(char::is_whitespace);
         if followed_by_space && tier(&normalize_label(label)) == Tier::Strong {
             found
                 .entry(start)
@@ -178,7 +179,8 @@ pub(crate) fn scan_with_inline_speakers(text: &str) -> Vec<Marker> {
 /// Start of a capitalised one-word (or `Word N`) label ending `before`, preceded by a boundary.
 fn inline_label_start(before: &str) -> Option<usize> {
     let word_start = |end: usize| {
-        before[..end]
+        before
+            .get(..end)?
             .char_indices()
             .rev()
             .take_while(|&(_, c)| c.is_alphanumeric() || c == '_')
@@ -186,12 +188,16 @@ fn inline_label_start(before: &str) -> Option<usize> {
             .map(|(i, _)| i)
     };
     let mut start = word_start(before.len())?;
-    if before[start..].chars().all(|c| c.is_ascii_digit()) && before[..start].ends_with(' ') {
-        start = word_start(start - 1)?;
+    let (head, word) = before.split_at_checked(start)?;
+    if word.chars().all(|c| c.is_ascii_digit()) {
+        if let Some(before_number) = head.strip_suffix(' ') {
+            start = word_start(before_number.len())?;
+        }
     }
-    let first = before[start..].chars().next()?;
+    let (head, label) = before.split_at_checked(start)?;
+    let first = label.chars().next()?;
     // `>` and `]` end template tokens: `</s>USER:`, `[/INST]ASSISTANT:`.
-    let boundary = before[..start].chars().next_back().is_none_or(|p| {
+    let boundary = head.chars().next_back().is_none_or(|p| {
         p.is_whitespace() || matches!(p, '.' | '!' | '?' | '"' | '\'' | '”' | ')' | '>' | ']')
     });
     (boundary && (first.is_uppercase() || !first.is_lowercase())).then_some(start)
@@ -206,12 +212,10 @@ fn angle_marker(s: &str) -> Option<(&str, usize)> {
     if close.1 != '>' {
         return None;
     }
-    let label = clean_label(&s[1..close.0])?;
-    let after = &s[close.0 + 1..];
-    let spaces = after.len() - after.trim_start_matches([' ', '\t']).len();
-    let rest = &after[spaces..];
+    let label = clean_label(s.get(1..close.0)?)?;
+    let rest = s.get(close.0 + 1..)?.trim_start_matches([' ', '\t']);
     let colon = rest.chars().next().filter(|&c| c == ':' || c == '：')?;
-    Some((label, close.0 + 1 + spaces + colon.len_utf8()))
+    Some((label, s.len() - rest.len() + colon.len_utf8()))
 }
 
 /// How trustworthy a label is on its own.

@@ -50,7 +50,10 @@ pub(crate) fn parse_possibly_cut(text: &str) -> Option<Value> {
         .iter()
         .rev()
         .take(MAX_ATTEMPTS)
-        .find_map(|(at, close)| serde_json::from_str(&format!("{}{}", &text[..*at], close)).ok())
+        .find_map(|(at, close)| {
+            let head = text.get(..*at)?;
+            serde_json::from_str(&format!("{head}{close}")).ok()
+        })
 }
 
 /// The brackets that close `stack`, innermost first.

@@ -297,7 +297,7 @@ fn parse_strings(items: &[&Value]) -> ListParse {
             Some((label, end)) => {
                 non_empty += 1;
                 prefixed_items += 1;
-                if trimmed[end..].trim().is_empty() {
+                if trimmed.get(end..).is_none_or(|rest| rest.trim().is_empty()) {
                     continue; // a speaker with an empty message
                 }
                 if let Role::Speaker(speaker) = classify_role(label) {

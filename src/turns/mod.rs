@@ -18,6 +18,7 @@
 //!    holding them, or transcripts with speaker prefixes / chat templates ([`select`]);
 //! 2. paired columns such as `Context`/`Response` or `instruction`/`input`/`output` ([`columns`]);
 //! 3. one utterance per row grouped by a conversation-id column ([`columns`]).
+#![cfg_attr(not(test), deny(clippy::string_slice, clippy::indexing_slicing))]
 
 mod assemble;
 pub mod card;

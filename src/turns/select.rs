@@ -108,6 +108,11 @@ fn is_blank(value: &Value) -> bool {
     }
 }
 
+/// The items of `items` at the row indices `reference`.
+fn at_rows<'a, T>(items: &'a [T], reference: &'a [usize]) -> impl Iterator<Item = &'a T> {
+    reference.iter().filter_map(|&i| items.get(i))
+}
+
 /// Reads one column; `None` when it does not hold conversations.
 fn parse_column(rows: &[SampleRow], column: &str) -> Option<ColumnParse> {
     let present: Vec<Option<&Value>> = rows
@@ -115,21 +120,28 @@ fn parse_column(rows: &[SampleRow], column: &str) -> Option<ColumnParse> {
         .map(|r| r.row.get(column).filter(|v| !is_blank(v)))
         .collect();
     let cut: Vec<bool> = rows.iter().map(|r| r.is_truncated(column)).collect();
-    let uncut: Vec<usize> = (0..rows.len())
-        .filter(|&i| present[i].is_some() && !cut[i])
+    let uncut: Vec<usize> = present
+        .iter()
+        .zip(&cut)
+        .enumerate()
+        .filter(|(_, (cell, &cut))| cell.is_some() && !cut)
+        .map(|(i, _)| i)
         .collect();
     let reference: Vec<usize> = if uncut.is_empty() {
-        (0..rows.len()).filter(|&i| present[i].is_some()).collect()
+        present
+            .iter()
+            .enumerate()
+            .filter(|(_, cell)| cell.is_some())
+            .map(|(i, _)| i)
+            .collect()
     } else {
         uncut
     };
-    let native = reference
-        .iter()
-        .filter(|&&i| present[i].is_some_and(|v| v.is_array() || v.is_object()))
+    let native = at_rows(&present, &reference)
+        .filter(|cell| cell.is_some_and(|v| v.is_array() || v.is_object()))
         .count();
-    let strings = reference
-        .iter()
-        .filter(|&&i| present[i].is_some_and(Value::is_string))
+    let strings = at_rows(&present, &reference)
+        .filter(|cell| cell.is_some_and(Value::is_string))
         .count();
     let conversational = names::is_conversational(column);
     let parse = if native > 0 && native >= strings {
@@ -137,7 +149,7 @@ fn parse_column(rows: &[SampleRow], column: &str) -> Option<ColumnParse> {
         list_column(column, lists, &reference, &cut, conversational, false)
     } else if strings > 0 {
         let lists = read_lists(&present, &cut, conversational, true);
-        let json_cells = reference.iter().filter(|&&i| lists[i].is_some()).count();
+        let json_cells = at_rows(&lists, &reference).flatten().count();
         if json_cells > 0 && json_cells * 2 >= reference.len() {
             list_column(column, lists, &reference, &cut, conversational, true)
         } else {
@@ -185,9 +197,9 @@ fn read_lists(
 
 /// Counts how many reference rows hold at least one turn.
 fn count_parsed(cells: &[RowConversation], reference: &[usize]) -> usize {
-    reference
-        .iter()
-        .filter(|&&i| cells[i].as_ref().is_some_and(|c| !c.turns.is_empty()))
+    at_rows(cells, reference)
+        .flatten()
+        .filter(|c| !c.turns.is_empty())
         .count()
 }
 
@@ -201,10 +213,8 @@ fn list_column(
     from_json_strings: bool,
 ) -> Option<ColumnParse> {
     let mut votes: HashMap<ListKind, usize> = HashMap::new();
-    for &i in reference {
-        if let Some(parse) = &lists[i] {
-            *votes.entry(parse.kind).or_default() += 1;
-        }
+    for parse in at_rows(&lists, reference).flatten() {
+        *votes.entry(parse.kind).or_default() += 1;
     }
     let kind = [
         ListKind::RoleContent,

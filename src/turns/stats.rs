@@ -1,8 +1,6 @@
 //! Summary statistics over the counted conversations, and the conversation-format buckets.
 
 use super::{ConversationCount, TurnAnalysis};
-use std::fmt;
-use std::str::FromStr;
 
 /// Turn statistics over the distinct conversations of a sample.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,11 +39,9 @@ impl TurnAnalysis {
         let (&min, &max) = (turns.first()?, turns.last()?);
         let n = turns.len();
         let avg = turns.iter().map(|&t| f64::from(t)).sum::<f64>() / n as f64;
-        let median = if n % 2 == 1 {
-            f64::from(turns[n / 2])
-        } else {
-            (f64::from(turns[n / 2 - 1]) + f64::from(turns[n / 2])) / 2.0
-        };
+        // The middle value (odd count) or the two middle values (even count), averaged.
+        let middle = turns.get((n - 1) / 2..=n / 2)?;
+        let median = middle.iter().map(|&t| f64::from(t)).sum::<f64>() / middle.len() as f64;
         Some(TurnStats {
             conversations: u32::try_from(n).unwrap_or(u32::MAX),
             avg,
@@ -58,7 +54,20 @@ impl TurnAnalysis {
 }
 
 /// Conversation-length bucket of a dataset, from its average turns per conversation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::AsRefStr,
+    strum::EnumIter,
+)]
+#[strum(serialize_all = "snake_case", parse_err_ty = UnknownFormat, parse_err_fn = UnknownFormat::of)]
 pub enum ConversationFormat {
     /// 20 or more turns on average.
     MultiTurn,
@@ -71,20 +80,10 @@ pub enum ConversationFormat {
 }
 
 impl ConversationFormat {
-    /// Stable name: `multi_turn`, `medium_turn`, `short_turn` or `single_turn`.
+    /// Stable name: `multi_turn`, `medium_turn`, `short_turn` or `single_turn` (also its
+    /// `Display`; [`str::parse`] reads it back).
     pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::MultiTurn => "multi_turn",
-            Self::MediumTurn => "medium_turn",
-            Self::ShortTurn => "short_turn",
-            Self::SingleTurn => "single_turn",
-        }
-    }
-}
-
-impl fmt::Display for ConversationFormat {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        self.into()
     }
 }
 
@@ -95,17 +94,10 @@ impl fmt::Display for ConversationFormat {
 )]
 pub struct UnknownFormat(pub String);
 
-impl FromStr for ConversationFormat {
-    type Err = UnknownFormat;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "multi_turn" => Ok(Self::MultiTurn),
-            "medium_turn" => Ok(Self::MediumTurn),
-            "short_turn" => Ok(Self::ShortTurn),
-            "single_turn" => Ok(Self::SingleTurn),
-            other => Err(UnknownFormat(other.to_string())),
-        }
+impl UnknownFormat {
+    /// The error for `name` (the `FromStr` error of [`ConversationFormat`]).
+    fn of(name: &str) -> UnknownFormat {
+        UnknownFormat(name.to_string())
     }
 }
 
@@ -174,5 +166,26 @@ mod tests {
             assert_eq!(format.as_str().parse::<ConversationFormat>(), Ok(format));
         }
         assert!("long".parse::<ConversationFormat>().is_err());
+    }
+}
+
+#[cfg(test)]
+mod enum_names {
+    use super::{ConversationFormat, UnknownFormat};
+    use strum::IntoEnumIterator;
+
+    #[test]
+    fn conversation_format_names_are_stable() {
+        let names = ["multi_turn", "medium_turn", "short_turn", "single_turn"];
+        crate::test_support::assert_enum_names::<ConversationFormat>(&names);
+        for (format, name) in ConversationFormat::iter().zip(names) {
+            assert_eq!(format.as_str(), name);
+        }
+        let err = "long".parse::<ConversationFormat>().unwrap_err();
+        assert_eq!(err, UnknownFormat("long".to_string()));
+        assert_eq!(
+            err.to_string(),
+            "unknown conversation format `long` (known: multi_turn, medium_turn, short_turn, single_turn)"
+        );
     }
 }

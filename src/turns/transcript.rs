@@ -131,7 +131,9 @@ fn role_tokens(text: &str) -> Conversation {
     let mut conversation = Conversation::default();
     for (i, &(_, content_start, role)) in found.iter().enumerate() {
         let content_end = found.get(i + 1).map_or(text.len(), |next| next.0);
-        push_role(&mut conversation, role, &text[content_start..content_end]);
+        if let Some(content) = text.get(content_start..content_end) {
+            push_role(&mut conversation, role, content);
+        }
     }
     conversation
 }

@@ -32,7 +32,9 @@ mod viewer_data;
 
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+// tokio's clock: real time normally, virtual time when a test pauses its runtime.
+use tokio::time::Instant;
 
 use axum::routing::get;
 use axum::Router;
@@ -144,6 +146,32 @@ impl FakeHub {
             state,
             shutdown: Some(shutdown),
             server_thread: Some(server_thread),
+        }
+    }
+
+    /// Starts serving on the current tokio runtime (a task, not a thread), for tests that pause
+    /// the runtime's clock: the server's rate-limit windows and injected delays then run on the
+    /// same virtual clock as the client under test. Must be called inside a runtime.
+    pub async fn start_in_current_runtime() -> FakeHub {
+        let state: Shared = Arc::new(Mutex::new(HubState::new()));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("fake hub: bind 127.0.0.1:0");
+        let address = listener.local_addr().expect("fake hub: local address");
+        lock(&state).base_url = format!("http://{address}");
+        let (shutdown, shutdown_signal) = tokio::sync::oneshot::channel::<()>();
+        let app = router(Arc::clone(&state));
+        tokio::spawn(async move {
+            tokio::select! {
+                _ = axum::serve(listener, app) => {}
+                _ = shutdown_signal => {}
+            }
+        });
+        FakeHub {
+            base_url: format!("http://{address}"),
+            state,
+            shutdown: Some(shutdown),
+            server_thread: None,
         }
     }
 

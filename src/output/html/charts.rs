@@ -8,7 +8,7 @@
 use super::{escape, safe_text};
 use crate::output::record::ExportRecord;
 use crate::output::report::{measured_turns, QUALITY_HIGH, QUALITY_MEDIUM};
-use crate::output::sanitize::clean_line;
+use crate::sanitize::clean_line;
 use std::fmt::Write as _;
 
 /// Histogram bucket labels, in order; the last one holds datasets without turn figures.
@@ -89,7 +89,9 @@ fn close_figure(out: &mut String) {
 pub fn turns_histogram(records: &[ExportRecord]) -> String {
     let mut counts = [0usize; TURN_BUCKETS.len()];
     for r in records {
-        counts[turn_bucket(measured_turns(r))] += 1;
+        if let Some(count) = counts.get_mut(turn_bucket(measured_turns(r))) {
+            *count += 1;
+        }
     }
     let (width, height) = (520u32, 270u32);
     let (left, top, plot_w, plot_h) = (44.0, 22.0, 460.0, 200.0);

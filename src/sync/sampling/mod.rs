@@ -21,7 +21,7 @@ pub use files::FileBudget;
 
 use super::{Counters, SyncContext, SyncOptions};
 use crate::hub::{Hub, HubError, ReadmeFetch};
-use crate::output::sanitize::clean_line;
+use crate::sanitize::clean_line;
 use crate::store::{turn_status, StoredCard, StoredDataset, TurnRecord};
 use crate::turns::evidence::{self, EvidenceSource, FigureKind, TurnEvidence};
 use crate::turns::{card, schema};

@@ -133,7 +133,7 @@ pub(super) async fn measure(
             Err(e) => TurnEvidence::nothing(
                 EvidenceSource::ViewerStatistics,
                 &where_,
-                &crate::output::sanitize::clean_line(&e.to_string(), 200),
+                &crate::sanitize::clean_line(&e.to_string(), 200),
             ),
         };
         outcome.evidence.push(evidence);

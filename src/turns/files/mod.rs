@@ -39,17 +39,33 @@ use serde_json::{Map, Value};
 pub const MAX_ROWS: usize = 2_000;
 
 /// The data-file formats read from repositories.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::AsRefStr,
+    strum::EnumIter,
+)]
 pub enum FileFormat {
     /// `.jsonl` / `.ndjson`: one JSON value a line.
+    #[strum(serialize = "jsonl")]
     JsonLines,
     /// `.json`: one JSON document.
+    #[strum(serialize = "json")]
     Json,
     /// `.csv`: comma (or sniffed) separated values with a header.
+    #[strum(serialize = "csv")]
     Csv,
     /// `.tsv`: tab separated values with a header.
+    #[strum(serialize = "tsv")]
     Tsv,
     /// `.txt`: plain-text transcripts.
+    #[strum(serialize = "txt")]
     Text,
 }
 
@@ -71,13 +87,7 @@ impl FileFormat {
 
     /// Stable name (`jsonl`, `json`, `csv`, `tsv`, `txt`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            FileFormat::JsonLines => "jsonl",
-            FileFormat::Json => "json",
-            FileFormat::Csv => "csv",
-            FileFormat::Tsv => "tsv",
-            FileFormat::Text => "txt",
-        }
+        self.into()
     }
 }
 
@@ -232,4 +242,23 @@ pub fn read_files<'a>(
     }
     rows.truncate(MAX_ROWS);
     (rows, whole)
+}
+
+#[cfg(test)]
+mod enum_names {
+    use super::FileFormat;
+    use strum::IntoEnumIterator;
+
+    #[test]
+    fn file_format_names_are_stable() {
+        let names = ["jsonl", "json", "csv", "tsv", "txt"];
+        crate::test_support::assert_enum_names::<FileFormat>(&names);
+        for (format, name) in FileFormat::iter().zip(names) {
+            assert_eq!(format.as_str(), name);
+            assert_eq!(
+                FileFormat::from_path(&format!("data/train.{name}")),
+                Some(format)
+            );
+        }
+    }
 }

@@ -2,7 +2,7 @@
 //! fault, enforces the `api` rate-limit bucket on Hub routes and adds the headers the real
 //! services send (`RateLimit*`, `X-Request-Id` on the Hub; `Cache-Control`, CORS on the viewer).
 
-use std::time::Instant;
+use tokio::time::Instant;
 
 use axum::body::Body;
 use axum::extract::{Request, State};

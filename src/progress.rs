@@ -35,11 +35,7 @@ impl Progress {
     pub fn update(&self, line: &str) {
         if self.live {
             let mut err = std::io::stderr().lock();
-            let _ = write!(
-                err,
-                "\r\x1b[2K{}",
-                crate::output::sanitize::clean_line(line, 160)
-            );
+            let _ = write!(err, "\r\x1b[2K{}", crate::sanitize::clean_line(line, 160));
             let _ = err.flush();
         }
     }
@@ -58,7 +54,7 @@ impl Progress {
             let _ = writeln!(
                 std::io::stderr().lock(),
                 "{}",
-                crate::output::sanitize::clean_line(message, 400)
+                crate::sanitize::clean_line(message, 400)
             );
         }
     }
@@ -70,7 +66,7 @@ impl Progress {
             let _ = writeln!(
                 std::io::stderr().lock(),
                 "warning: {}",
-                crate::output::sanitize::clean_line(message, 400)
+                crate::sanitize::clean_line(message, 400)
             );
         }
     }

@@ -2,6 +2,8 @@
 //! terminal every control character and escape sequence (CSI, OSC such as OSC 8 links, DCS...) is
 //! removed; before it reaches a spreadsheet, formula triggers are neutralised.
 
+#![cfg_attr(not(test), deny(clippy::string_slice, clippy::indexing_slicing))]
+
 /// Removes ANSI/VT escape sequences and control characters. Newlines and tabs become spaces when
 /// `keep_newlines` is false.
 pub fn strip_controls(input: &str, keep_newlines: bool) -> String {
