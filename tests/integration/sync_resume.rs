@@ -2,10 +2,8 @@
 //! sync resumes the interrupted run without redoing finished queries. (The full pass's resume is
 //! tested in `sync_full.rs`.)
 
-mod common;
-
-use common::fake_hub::{FakeHub, Fault};
-use common::{assert_ok, stdout, therapy_item, Sandbox};
+use crate::common::fake_hub::{FakeHub, Fault};
+use crate::common::{assert_ok, stdout, therapy_item, Sandbox};
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
@@ -139,8 +137,13 @@ fn ctrl_c_marks_the_run_interrupted_and_exits_130() {
         .unwrap();
     assert!(status.success());
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(130), "{}", common::stderr(&out));
-    assert!(common::stderr(&out).contains("run `catalog sync` again to resume"));
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{}",
+        crate::common::stderr(&out)
+    );
+    assert!(crate::common::stderr(&out).contains("run `catalog sync` again to resume"));
     let conn = rusqlite::Connection::open(sandbox.catalog_db()).unwrap();
     let run_status: String = conn
         .query_row(

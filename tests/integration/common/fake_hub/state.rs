@@ -32,6 +32,8 @@ pub(crate) struct HubState {
     pub base_url: String,
     /// Full Hub items (every key), in insertion order.
     pub datasets: Vec<Value>,
+    /// Position of each id in `datasets` (a 20,000-dataset hub is built in linear time).
+    positions: HashMap<String, usize>,
     /// Viewer data keyed by dataset id.
     pub viewer: HashMap<String, ViewerDataset>,
     /// Pending injected faults, consumed front to back.
@@ -61,6 +63,7 @@ impl HubState {
         HubState {
             base_url: String::new(),
             datasets: Vec::new(),
+            positions: HashMap::new(),
             viewer: HashMap::new(),
             faults: Vec::new(),
             log: Vec::new(),
@@ -77,14 +80,37 @@ impl HubState {
 
     /// The Hub item with this id, if any.
     pub(crate) fn dataset(&self, id: &str) -> Option<&Value> {
-        self.datasets.iter().find(|item| item_id(item) == Some(id))
+        self.datasets.get(*self.positions.get(id)?)
+    }
+
+    /// Adds a Hub item, or replaces the one with the same id.
+    pub(crate) fn put_dataset(&mut self, id: String, item: Value) {
+        match self.positions.get(&id) {
+            Some(&at) => self.datasets[at] = item,
+            None => {
+                self.positions.insert(id, self.datasets.len());
+                self.datasets.push(item);
+            }
+        }
+    }
+
+    /// Removes the Hub item with this id, if any.
+    pub(crate) fn remove_dataset(&mut self, id: &str) {
+        if self.positions.remove(id).is_some() {
+            self.datasets.retain(|item| item_id(item) != Some(id));
+            self.positions = self
+                .datasets
+                .iter()
+                .enumerate()
+                .filter_map(|(at, item)| Some((item_id(item)?.to_string(), at)))
+                .collect();
+        }
     }
 
     /// Mutable access to the Hub item with this id, if any.
     pub(crate) fn dataset_mut(&mut self, id: &str) -> Option<&mut Value> {
-        self.datasets
-            .iter_mut()
-            .find(|item| item_id(item) == Some(id))
+        let at = *self.positions.get(id)?;
+        self.datasets.get_mut(at)
     }
 
     /// Removes and returns the first queued fault whose prefix matches `path`.

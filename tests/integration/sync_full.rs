@@ -2,10 +2,8 @@
 //!
 //! Run with `--nocapture` for the request counts quoted in notes.
 
-mod common;
-
-use common::fake_hub::{FakeHub, Fault};
-use common::{assert_ok, stderr, stdout, Sandbox};
+use crate::common::fake_hub::{FakeHub, Fault};
+use crate::common::{assert_ok, stderr, stdout, Sandbox};
 use serde_json::json;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
@@ -52,14 +50,14 @@ fn big_hub() -> FakeHub {
     hub
 }
 
-fn listing(hub: &FakeHub) -> Vec<common::fake_hub::RecordedRequest> {
+fn listing(hub: &FakeHub) -> Vec<crate::common::fake_hub::RecordedRequest> {
     hub.requests()
         .into_iter()
         .filter(|r| r.path == "/api/datasets")
         .collect()
 }
 
-fn whole_hub_pages(hub: &FakeHub) -> Vec<common::fake_hub::RecordedRequest> {
+fn whole_hub_pages(hub: &FakeHub) -> Vec<crate::common::fake_hub::RecordedRequest> {
     listing(hub)
         .into_iter()
         .filter(|r| r.query_value("sort") == Some("lastModified"))

@@ -1,9 +1,7 @@
 //! Kinds end to end: `--kind` filters, JSON carries `kind`, `--explain` and `show` say which
 //! evidence moved the relevance (topic, form, structure).
 
-mod common;
-
-use common::{assert_ok, stdout, Sandbox};
+use crate::common::{assert_ok, stdout, Sandbox};
 use serde_json::{json, Value};
 
 fn item(n: usize, id: &str, description: &str, tags: &[&str], card: Value) -> Value {

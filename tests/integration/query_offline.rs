@@ -1,10 +1,8 @@
 //! `query`, `show`, `export`, `report` on a catalog synced from the fake Hub: filters, outputs,
 //! explain, safe text, and no network.
 
-mod common;
-
-use common::fake_hub::{FakeHub, ViewerDataset, ViewerSplit};
-use common::{assert_ok, chat_row, stderr, stdout, Sandbox};
+use crate::common::fake_hub::{FakeHub, ViewerDataset, ViewerSplit};
+use crate::common::{assert_ok, chat_row, stderr, stdout, Sandbox};
 use serde_json::{json, Value};
 use std::sync::OnceLock;
 
@@ -115,7 +113,8 @@ fn json_records_keep_the_original_field_names_and_validate_against_the_schema() 
     let out = catalog().run(&["query", "therapy", "--output", "json", "--explain"]);
     assert_ok(&out);
     let records: Value = serde_json::from_str(&stdout(&out)).unwrap();
-    let schema: Value = serde_json::from_str(include_str!("../schema/export.schema.json")).unwrap();
+    let schema: Value =
+        serde_json::from_str(include_str!("../../schema/export.schema.json")).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     for record in records.as_array().unwrap() {
         let errors: Vec<String> = validator
@@ -266,7 +265,7 @@ fn stale_catalog_warns_once_on_stderr() {
     let sandbox = Sandbox::new();
     let src = catalog().data_dir();
     std::fs::create_dir_all(sandbox.data_dir()).unwrap();
-    for file in common::files_under(&src) {
+    for file in crate::common::files_under(&src) {
         let rel = file.strip_prefix(&src).unwrap();
         let dest = sandbox.data_dir().join(rel);
         std::fs::create_dir_all(dest.parent().unwrap()).unwrap();

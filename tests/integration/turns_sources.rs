@@ -4,10 +4,8 @@
 //!
 //! Run with `--nocapture` to see the per-dataset table and the summary quoted in notes.
 
-mod common;
-
-use common::fake_hub::{FakeHub, ViewerDataset, ViewerEndpoint, ViewerError, ViewerSplit};
-use common::{assert_ok, Sandbox};
+use crate::common::fake_hub::{FakeHub, ViewerDataset, ViewerEndpoint, ViewerError, ViewerSplit};
+use crate::common::{assert_ok, Sandbox};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
@@ -247,7 +245,7 @@ fn corpus_of_therapy_datasets_gets_turn_figures_from_every_source() {
         ],
     );
     assert_ok(&out);
-    println!("{}", common::stdout(&out));
+    println!("{}", crate::common::stdout(&out));
     let outcomes: Vec<Outcome> = specs
         .iter()
         .map(|spec| judge(spec, &sandbox.show_json(spec["id"].as_str().unwrap_or(""))))
@@ -398,7 +396,7 @@ fn lower_bounds_are_shown_as_bounds_and_filter_honestly() {
         "a bound of 20+ decides it"
     );
 
-    let table = common::stdout(&sandbox.run(&["query", "therapy"]));
+    let table = crate::common::stdout(&sandbox.run(&["query", "therapy"]));
     assert!(table.contains(&format!("≥{}", bound.floor())), "{table}");
     let names = |args: &[&str]| {
         let mut names = sandbox.query_names(args);

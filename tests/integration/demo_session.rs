@@ -1,10 +1,8 @@
 //! A whole session against the fake Hub, printed for people to read (and for the issue notes):
 //! `cargo test --test demo_session -- --ignored --nocapture`.
 
-mod common;
-
-use common::fake_hub::{FakeHub, ViewerDataset, ViewerSplit};
-use common::{assert_ok, chat_row, stdout, Sandbox};
+use crate::common::fake_hub::{FakeHub, ViewerDataset, ViewerSplit};
+use crate::common::{assert_ok, chat_row, stdout, Sandbox};
 use serde_json::json;
 
 #[test]

@@ -3,9 +3,7 @@
 //! `family_role` and `related` in JSON, collapse in `export --collapse`, are listed by `show`,
 //! and `similar` leaves the dataset's own family out.
 
-mod common;
-
-use common::{assert_ok, stdout, Sandbox};
+use crate::common::{assert_ok, stdout, Sandbox};
 use serde_json::{json, Value};
 
 const LONG: &str = "Counseling conversations between licensed therapists and clients, collected from an online platform where people ask questions about anxiety, depression and relationships and a therapist answers each question.";

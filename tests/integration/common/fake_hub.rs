@@ -18,7 +18,6 @@
 //! `RateLimit`/`RateLimit-Policy`/`X-Request-Id` on every response) and `/splits`,
 //! `/first-rows`, `/rows`, `/size`, `/is-valid`, `/statistics` (viewer), and repository files
 //! under `/datasets/{owner}/{name}/resolve/{rev}/{path}` (see [`repo_files`]).
-#![allow(dead_code)]
 
 // `pub(crate)` only so the scratch crate's unit tests can reach them.
 pub(crate) mod codec;
@@ -189,11 +188,6 @@ impl FakeHub {
         item::default_item(id, description, tags)
     }
 
-    /// The Hub timestamp format for seconds since the Unix epoch.
-    pub fn iso_timestamp(unix_secs: u64) -> String {
-        item::iso_timestamp(unix_secs)
-    }
-
     /// Adds a Hub item (replacing one with the same `id`). Panics without string `id`/`_id`.
     pub fn add_dataset(&self, item: Value) {
         let id = item_id(&item)
@@ -203,11 +197,7 @@ impl FakeHub {
             item.get("_id").and_then(Value::as_str).is_some(),
             "dataset item {id} needs a string \"_id\""
         );
-        let mut state = lock(&self.state);
-        match state.dataset_mut(&id) {
-            Some(existing) => *existing = item,
-            None => state.datasets.push(item),
-        }
+        lock(&self.state).put_dataset(id, item);
     }
 
     /// Edits a Hub item in place. Panics if `id` is unknown.
@@ -221,14 +211,7 @@ impl FakeHub {
 
     /// Removes a Hub item (no-op if absent). Its viewer data stays.
     pub fn remove_dataset(&self, id: &str) {
-        lock(&self.state)
-            .datasets
-            .retain(|item| item_id(item) != Some(id));
-    }
-
-    /// A copy of the stored Hub item.
-    pub fn dataset(&self, id: &str) -> Option<Value> {
-        lock(&self.state).dataset(id).cloned()
+        lock(&self.state).remove_dataset(id);
     }
 
     /// Sets (replaces) the viewer data of a dataset.
@@ -298,11 +281,6 @@ impl FakeHub {
     /// Starts a fresh rate-limit window of this length now (default 300 s).
     pub fn set_window(&self, length: Duration) {
         lock(&self.state).rate.restart(length);
-    }
-
-    /// `Retry-After: <secs>` on quota 429s (default: none, like the Hub).
-    pub fn set_retry_after(&self, secs: Option<u64>) {
-        lock(&self.state).rate.retry_after = secs;
     }
 
     /// Largest listing `limit`; above it the listing answers 400 (default 1000). Also the page

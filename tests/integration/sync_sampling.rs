@@ -1,10 +1,8 @@
 //! Conversation sampling through the fake dataset viewer: config/split choice, cut cells re-read
 //! with /rows, ResponseNotReady retried next sync, 501/401 recorded as unavailable, gated skipped.
 
-mod common;
-
-use common::fake_hub::{FakeHub, ViewerDataset, ViewerEndpoint, ViewerError, ViewerSplit};
-use common::{assert_ok, chat_row, stdout, therapy_item, Sandbox};
+use crate::common::fake_hub::{FakeHub, ViewerDataset, ViewerEndpoint, ViewerError, ViewerSplit};
+use crate::common::{assert_ok, chat_row, stdout, therapy_item, Sandbox};
 use serde_json::Value;
 
 fn hub_with_viewer() -> FakeHub {
@@ -178,7 +176,7 @@ fn a_viewer_outage_is_retried_next_sync_not_marked_unavailable() {
         )),
     );
     // 503 through the first attempt and all 5 retries.
-    hub.inject("/splits", common::fake_hub::Fault::Status(503), 6);
+    hub.inject("/splits", crate::common::fake_hub::Fault::Status(503), 6);
     let sandbox = Sandbox::new();
     assert_ok(&sandbox.sync(&hub.url(), &[]));
     let first = sandbox.show_json("clinic/long-therapy-sessions");

@@ -3,10 +3,8 @@
 //! windows and injected delays share the client's virtual clock. Minutes of waiting take
 //! milliseconds, and every wait is checked to the second instead of "at least this long".
 
-mod common;
-
+use crate::common::fake_hub::{FakeHub, Fault};
 use catalog::hub::{Bucket, HttpClient, HttpSettings};
-use common::fake_hub::{FakeHub, Fault};
 use std::time::Duration;
 use tokio::time::Instant;
 

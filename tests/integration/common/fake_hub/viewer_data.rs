@@ -35,18 +35,6 @@ impl ViewerDataset {
         self
     }
 
-    /// Sets the `/is-valid` answer.
-    pub fn with_capabilities(mut self, capabilities: ViewerCapabilities) -> Self {
-        self.capabilities = capabilities;
-        self
-    }
-
-    /// Marks `/size` and `/rows` results as computed on part of the data.
-    pub fn with_partial(mut self, partial: bool) -> Self {
-        self.partial = partial;
-        self
-    }
-
     /// The forced error for `endpoint`, if any.
     pub(crate) fn error_for(&self, endpoint: ViewerEndpoint) -> Option<&ViewerError> {
         self.errors
@@ -99,12 +87,6 @@ impl ViewerSplit {
     /// Sets the `/statistics` body (`{num_examples, statistics: [...], partial}`).
     pub fn with_statistics(mut self, body: Value) -> Self {
         self.statistics = Some(body);
-        self
-    }
-
-    /// Replaces the inferred features.
-    pub fn with_features(mut self, features: Vec<ViewerFeature>) -> Self {
-        self.features = features;
         self
     }
 
@@ -221,11 +203,6 @@ impl ViewerCapabilities {
         Self::from_flags(true, true)
     }
 
-    /// Only `preview` (`is_valid_preview_only.json`).
-    pub fn preview_only() -> Self {
-        Self::from_flags(true, false)
-    }
-
     /// Everything false (`is_valid_no_capabilities.json`).
     pub fn none() -> Self {
         Self::from_flags(false, false)
@@ -297,15 +274,6 @@ impl ViewerError {
     /// 501 `DatasetInBlockListError` (`error_viewer_501_blocked_dataset.json`).
     pub fn blocked_dataset() -> Self {
         Self::new(501, "DatasetInBlockListError", "The parquet conversion has been disabled for this dataset for now. Please open an issue in https://github.com/huggingface/dataset-viewer if you want this dataset to be supported.")
-    }
-
-    /// 501 `DatasetWithTooManyConfigsError` (`error_viewer_501_too_many_configs.json`).
-    pub fn too_many_configs() -> Self {
-        Self::new(
-            501,
-            "DatasetWithTooManyConfigsError",
-            "The maximum number of configs allowed is 3000, dataset has 41617 configs.",
-        )
     }
 
     /// 401 `ExternalUnauthenticatedError` (`error_viewer_401_unauthenticated.json`).

@@ -1,10 +1,8 @@
 //! `catalog sync` against the fake Hub: plan, pagination, politeness, faults, incremental re-sync,
 //! token hygiene.
 
-mod common;
-
-use common::fake_hub::{FakeHub, Fault};
-use common::{assert_ok, stderr, stdout, therapy_item, Sandbox};
+use crate::common::fake_hub::{FakeHub, Fault};
+use crate::common::{assert_ok, stderr, stdout, therapy_item, Sandbox};
 use std::time::Duration;
 
 /// A hub with a handful of therapy datasets and some noise.
@@ -290,7 +288,7 @@ fn token_is_sent_as_bearer_and_never_stored_or_printed() {
         "status names the token's origin"
     );
     assert!(!stdout(&status).contains(secret));
-    for file in common::files_under(&sandbox.data_dir()) {
+    for file in crate::common::files_under(&sandbox.data_dir()) {
         let bytes = std::fs::read(&file).unwrap();
         let found = bytes.windows(secret.len()).any(|w| w == secret.as_bytes());
         assert!(!found, "token found in {}", file.display());
@@ -430,9 +428,9 @@ fn a_refused_expand_key_is_dropped_and_the_sync_goes_on() {
     let out = sandbox.sync(&hub.url(), &["--quick", "--no-samples"]);
     assert_ok(&out);
     assert!(
-        common::stderr(&out).contains("mainSize"),
+        crate::common::stderr(&out).contains("mainSize"),
         "{}",
-        common::stderr(&out)
+        crate::common::stderr(&out)
     );
     let listing: Vec<_> = hub
         .requests()

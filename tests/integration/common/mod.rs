@@ -1,5 +1,4 @@
 //! Shared test support: the fake Hub and a runner for the real `catalog` binary.
-#![allow(dead_code)]
 
 pub mod fake_hub;
 

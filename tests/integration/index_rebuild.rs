@@ -1,10 +1,8 @@
 //! The index is derived from SQLite only: `reindex` rebuilds it atomically and gives the same
 //! answers; a lost index is a clear error, fixed by `reindex`.
 
-mod common;
-
-use common::fake_hub::FakeHub;
-use common::{assert_ok, stderr, stdout, therapy_item, Sandbox};
+use crate::common::fake_hub::FakeHub;
+use crate::common::{assert_ok, stderr, stdout, therapy_item, Sandbox};
 
 fn imported_sandbox() -> Sandbox {
     let sandbox = Sandbox::new();
@@ -53,7 +51,10 @@ fn reindex_swaps_a_new_generation_and_answers_the_same() {
         "old generation removed"
     );
     let after = stdout(&sandbox.run(&["query", "therapy", "--output", "jsonl"]));
-    assert_eq!(common::jsonl_names(&before), common::jsonl_names(&after));
+    assert_eq!(
+        crate::common::jsonl_names(&before),
+        crate::common::jsonl_names(&after)
+    );
     // A glued id is found through the lexicon terms the scorer matched inside it.
     assert!(before.contains("e/Therapydataset_formatted"), "{before}");
     // CBT ↔ cognitive behavioral therapy both ways.
