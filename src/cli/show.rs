@@ -38,7 +38,10 @@ pub fn run(config: &Config, args: ShowArgs, _quiet: bool) -> anyhow::Result<Exit
                 d.record.card_data.clone().unwrap_or_default(),
             );
             obj.insert("turns".into(), serde_json::to_value(&d.turns)?);
-            obj.insert("relevance_detail".into(), d.scores.relevance_detail.clone());
+            obj.insert(
+                "relevance_detail".into(),
+                serde_json::to_value(&d.scores.relevance_detail)?,
+            );
             obj.insert("first_seen".into(), d.first_seen.into());
             obj.insert("gone_at".into(), d.gone_at.into());
             obj.insert("found_by".into(), serde_json::to_value(&found_by)?);
@@ -68,7 +71,7 @@ pub fn run(config: &Config, args: ShowArgs, _quiet: bool) -> anyhow::Result<Exit
     line("relevance", &format!("{:.3}", d.scores.relevance));
     line(
         "quality",
-        &format!("{:.3}  {}", d.scores.quality, d.scores.quality_detail),
+        &format!("{:.3}  {}", d.scores.quality, d.scores.quality_breakdown()),
     );
     line("matched terms", &record.matched_terms.join(", "));
     line("modalities", &record.modalities.join(", "));
@@ -91,10 +94,7 @@ pub fn run(config: &Config, args: ShowArgs, _quiet: bool) -> anyhow::Result<Exit
             line("", &format!("{id}: {}{evidence}", member.role.as_str()));
         }
     }
-    let breakdown = serde_json::json!({
-        "components": d.scores.relevance_detail.get("components"),
-        "negatives": d.scores.relevance_detail.get("negatives"),
-    });
+    let breakdown = d.scores.relevance_breakdown();
     line(
         "relevance evidence",
         &super::query::relevance_evidence(&breakdown),

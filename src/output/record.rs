@@ -122,33 +122,12 @@ fn other_kind() -> String {
     "other".to_string()
 }
 
-fn strings_at(v: &Value, key: &str) -> Vec<String> {
-    v.get(key)
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 /// Lexicon matches as `term (field)`, de-duplicated, strongest first.
-pub fn matched_terms(relevance_detail: &Value) -> Vec<String> {
-    let mut matches: Vec<(f64, String)> = relevance_detail
-        .get("matched")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|m| {
-                    let term = m.get("term")?.as_str()?;
-                    let field = m.get("field").and_then(Value::as_str).unwrap_or("?");
-                    let weight = m.get("weight").and_then(Value::as_f64).unwrap_or(0.0);
-                    Some((weight, format!("{term} ({field})")))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+pub fn matched_terms(matched: &[crate::score::MatchedTerm]) -> Vec<String> {
+    let mut matches: Vec<(f64, String)> = matched
+        .iter()
+        .map(|m| (m.weight, format!("{} ({})", m.term, m.field)))
+        .collect();
     matches.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut out: Vec<String> = Vec::new();
     for (_, m) in matches {
@@ -223,21 +202,16 @@ impl ExportRecord {
             licenses: r.licenses.clone(),
             pretty_name: r.pretty_name.clone(),
             gated: r.gated.clone(),
-            matched_terms: matched_terms(&d.scores.relevance_detail),
-            modalities: strings_at(&d.scores.relevance_detail, "modalities"),
+            matched_terms: matched_terms(d.scores.matched()),
+            modalities: d.scores.modalities().to_vec(),
             kind: crate::search::schema::dataset_kind(d).as_str().to_string(),
             family_id: d.family.as_ref().map(|f| f.family_id.clone()),
             family_role: d.family.as_ref().map(|f| f.role.as_str().to_string()),
             related: Vec::new(),
             collapsed: None,
-            relevance_breakdown: explain.then(|| {
-                serde_json::json!({
-                    "components": d.scores.relevance_detail.get("components"),
-                    "negatives": d.scores.relevance_detail.get("negatives"),
-                })
-            }),
+            relevance_breakdown: explain.then(|| d.scores.relevance_breakdown()),
             factors: factors.filter(|_| explain),
-            quality_breakdown: explain.then(|| d.scores.quality_detail.clone()),
+            quality_breakdown: explain.then(|| d.scores.quality_breakdown()),
         }
     }
 }

@@ -215,6 +215,61 @@ fn default_kind() -> DatasetKind {
     DatasetKind::Other
 }
 
+/// Relevance and quality of one dataset, with the evidence behind each (stored with the record;
+/// `--explain`, `show` and the index read the evidence).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Scores {
+    /// Therapy relevance in [0, 1] (`relevance.score` when the detail is kept).
+    pub relevance: f64,
+    /// Quality in [0, 1].
+    pub quality: f64,
+    /// How the relevance came about: matched terms, modalities, negatives, kind. `None` for a
+    /// row stored without it (or with a detail this version cannot read).
+    pub relevance_detail: Option<Relevance>,
+    /// The quality breakdown; `None` like `relevance_detail`.
+    pub quality_detail: Option<Quality>,
+}
+
+impl Scores {
+    /// What the dataset is: the scored kind, else (rows without a detail) from the threshold.
+    pub fn kind(&self) -> DatasetKind {
+        match &self.relevance_detail {
+            Some(detail) => detail.kind,
+            None if self.relevance >= DEFAULT_THRESHOLD => DatasetKind::CounselingConversation,
+            None => DatasetKind::Other,
+        }
+    }
+
+    /// Therapy modalities found (`cbt`, `dbt`, ...), sorted.
+    pub fn modalities(&self) -> &[String] {
+        self.relevance_detail
+            .as_ref()
+            .map_or(&[], |d| d.modalities.as_slice())
+    }
+
+    /// The relevance evidence shown by `--explain` and `show`: `components` and `negatives`
+    /// (both null without a detail).
+    pub fn relevance_breakdown(&self) -> serde_json::Value {
+        let detail = self.relevance_detail.as_ref();
+        serde_json::json!({
+            "components": detail.map(|d| &d.components),
+            "negatives": detail.map(|d| &d.negatives),
+        })
+    }
+
+    /// The quality breakdown as JSON (null without a detail).
+    pub fn quality_breakdown(&self) -> serde_json::Value {
+        serde_json::to_value(&self.quality_detail).unwrap_or_default()
+    }
+
+    /// The positive lexicon matches (empty without a detail).
+    pub fn matched(&self) -> &[MatchedTerm] {
+        self.relevance_detail
+            .as_ref()
+            .map_or(&[], |d| d.matched.as_slice())
+    }
+}
+
 /// What the quality scorer reads about one dataset.
 #[derive(Debug, Clone, Copy)]
 pub struct QualityInput<'a> {

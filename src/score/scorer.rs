@@ -1,8 +1,8 @@
 //! The bridge from a stored [`DatasetRecord`] to its relevance and quality [`Scores`].
 
+use super::Scores;
 use super::{quality, relevance, Lexicon, QualityInput, Relevance, RelevanceInput, Structure};
 use crate::model::DatasetRecord;
-use crate::store::Scores;
 use crate::turns::schema::{schema_form, SchemaForm};
 
 /// The id plus the lower-case glued form of every camelCase word of its name part
@@ -141,9 +141,9 @@ impl Scorer {
         );
         Scores {
             relevance: rel.score,
-            relevance_detail: serde_json::to_value(&rel).unwrap_or_default(),
             quality: q.score,
-            quality_detail: serde_json::to_value(&q).unwrap_or_default(),
+            relevance_detail: Some(rel),
+            quality_detail: Some(q),
         }
     }
 }

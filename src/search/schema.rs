@@ -163,18 +163,14 @@ pub fn expansions(lexicon: &Lexicon, text: &str) -> String {
     out.join(" ")
 }
 
-/// The positive lexicon terms recorded in a relevance detail, space-separated.
-fn matched_terms(relevance_detail: &serde_json::Value) -> String {
-    relevance_detail
-        .get("matched")
-        .and_then(|m| m.as_array())
-        .map(|m| {
-            m.iter()
-                .filter_map(|t| t.get("term").and_then(|v| v.as_str()))
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .unwrap_or_default()
+/// The positive lexicon terms the scorer matched, space-separated.
+fn matched_terms(scores: &crate::score::Scores) -> String {
+    scores
+        .matched()
+        .iter()
+        .map(|t| t.term.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Unix seconds of an RFC 3339 timestamp (0 when missing or invalid).
@@ -186,16 +182,7 @@ pub fn unix_seconds(ts: Option<&str>) -> i64 {
 
 /// The stored kind of a dataset (older scores without one: from the relevance threshold).
 pub fn dataset_kind(d: &StoredDataset) -> crate::score::DatasetKind {
-    d.scores
-        .relevance_detail
-        .get("kind")
-        .and_then(|k| k.as_str())
-        .and_then(crate::score::DatasetKind::from_name)
-        .unwrap_or(if d.scores.relevance >= crate::score::DEFAULT_THRESHOLD {
-            crate::score::DatasetKind::CounselingConversation
-        } else {
-            crate::score::DatasetKind::Other
-        })
+    d.scores.kind()
 }
 
 /// Builds the index document of one dataset.
@@ -208,17 +195,7 @@ pub fn to_document(f: &Fields, lexicon: &Lexicon, d: &StoredDataset) -> TantivyD
         doc.add_text(f.name, name);
     }
     doc.add_text(f.tags, tag_words(&d.record));
-    let modalities: Vec<String> = d
-        .scores
-        .relevance_detail
-        .get("modalities")
-        .and_then(|m| m.as_array())
-        .map(|m| {
-            m.iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
+    let modalities = d.scores.modalities();
     let card = format!(
         "{} {}",
         r.task_categories.join(" ").replace('-', " "),
@@ -240,14 +217,14 @@ pub fn to_document(f: &Fields, lexicon: &Lexicon, d: &StoredDataset) -> TantivyD
     doc.add_text(f.expanded, expansions(lexicon, &all_text));
     // Lexicon terms the scorer found, including inside glued ids ("Therapydataset" → therapy),
     // so the domain vocabulary is searchable even where the tokenizer cannot split it.
-    doc.add_text(f.expanded, matched_terms(&d.scores.relevance_detail));
+    doc.add_text(f.expanded, matched_terms(&d.scores));
     for license in &r.licenses {
         doc.add_facet(f.facets, Facet::from_path(["license", license.as_str()]));
     }
     for language in &r.languages {
         doc.add_facet(f.facets, Facet::from_path(["language", language.as_str()]));
     }
-    for modality in &modalities {
+    for modality in modalities {
         doc.add_facet(f.facets, Facet::from_path(["modality", modality.as_str()]));
     }
     doc.add_facet(

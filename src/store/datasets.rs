@@ -3,23 +3,11 @@
 use super::turns::turn_columns;
 use super::{fingerprint, Result, Store, Timestamp, TurnRecord};
 use crate::model::DatasetRecord;
+use crate::score::Scores;
 use rusqlite::types::{ToSql, ToSqlOutput};
 use rusqlite::{OptionalExtension, Row, Transaction};
 use serde_json::Value;
 use std::sync::LazyLock;
-
-/// Scores computed for a record before it is stored (see `crate::score`).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Scores {
-    /// Therapy relevance in [0, 1].
-    pub relevance: f64,
-    /// JSON detail of the relevance (matched terms, modalities, negatives).
-    pub relevance_detail: Value,
-    /// Quality in [0, 1].
-    pub quality: f64,
-    /// JSON breakdown of the quality.
-    pub quality_detail: Value,
-}
 
 /// What an upsert did to one dataset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -213,12 +201,43 @@ mod codec {
 const SCORE_COLUMNS: [&str; 4] = ["relevance", "relevance_detail", "quality", "quality_detail"];
 
 fn score_values(scores: &Scores) -> [ToSqlOutput<'static>; 4] {
+    let (relevance_detail, quality_detail) = detail_texts(scores);
     [
         scores.relevance.into(),
-        scores.relevance_detail.to_string().into(),
+        text_or_null(relevance_detail),
         scores.quality.into(),
-        scores.quality_detail.to_string().into(),
+        text_or_null(quality_detail),
     ]
+}
+
+fn text_or_null(text: Option<String>) -> ToSqlOutput<'static> {
+    match text {
+        Some(text) => text.into(),
+        None => ToSqlOutput::Owned(rusqlite::types::Value::Null),
+    }
+}
+
+/// The evidence of the scores as stored: JSON text, or NULL without it.
+fn detail_texts(scores: &Scores) -> (Option<String>, Option<String>) {
+    (
+        scores
+            .relevance_detail
+            .as_ref()
+            .and_then(|d| serde_json::to_string(d).ok()),
+        scores
+            .quality_detail
+            .as_ref()
+            .and_then(|d| serde_json::to_string(d).ok()),
+    )
+}
+
+/// Reads a stored score detail; unreadable or absent JSON is `None` (the score itself stays).
+fn read_detail<T: serde::de::DeserializeOwned>(
+    row: &Row<'_>,
+    column: &str,
+) -> rusqlite::Result<Option<T>> {
+    let raw: Option<String> = row.get(column)?;
+    Ok(raw.and_then(|s| serde_json::from_str(&s).ok()))
 }
 
 /// The catalog's own columns read with a dataset.
@@ -469,12 +488,13 @@ impl Store {
                     OR quality IS NOT ?4 OR quality_detail IS NOT ?5)",
             )?;
             for (id, scores) in updates {
+                let (relevance_detail, quality_detail) = detail_texts(scores);
                 changed += stmt.execute(rusqlite::params![
                     id,
                     scores.relevance,
-                    scores.relevance_detail.to_string(),
+                    relevance_detail,
                     scores.quality,
-                    scores.quality_detail.to_string()
+                    quality_detail
                 ])? as u64;
             }
         }
@@ -572,9 +592,9 @@ fn read_stored(row: &Row<'_>) -> rusqlite::Result<StoredDataset> {
     let record = read_record(row)?;
     let scores = Scores {
         relevance: row.get("relevance")?,
-        relevance_detail: codec::json::read(row, "relevance_detail")?.unwrap_or(Value::Null),
         quality: row.get("quality")?,
-        quality_detail: codec::json::read(row, "quality_detail")?.unwrap_or(Value::Null),
+        relevance_detail: read_detail(row, "relevance_detail")?,
+        quality_detail: read_detail(row, "quality_detail")?,
     };
     let turns = match row.get::<_, Option<String>>("t_id")? {
         Some(_) => Some(TurnRecord::from_row(row)?),
@@ -648,11 +668,13 @@ mod tests {
     }
 
     fn scores(relevance: f64) -> Scores {
+        let lexicon = crate::score::Lexicon::builtin().expect("built-in lexicon");
+        let scorer = crate::score::Scorer::new(lexicon, chrono::NaiveDate::MIN);
+        let scored = scorer.score(&full_record());
         Scores {
             relevance,
-            relevance_detail: serde_json::json!({"terms": ["therapy"]}),
             quality: 0.25,
-            quality_detail: serde_json::json!({"downloads": 1}),
+            ..scored
         }
     }
 

@@ -13,7 +13,8 @@ mod turns;
 
 pub use cards::StoredCard;
 pub use datasets::CatalogCounts;
-pub use datasets::{OwnedExtras, Scores, StoredDataset, UpsertOutcome};
+
+pub use datasets::{OwnedExtras, StoredDataset, UpsertOutcome};
 pub use families::FAMILY_RELEVANCE_FLOOR;
 pub use runs::{QueryProgress, RunRecord, RunStatus};
 pub use time::Timestamp;

@@ -5,8 +5,9 @@
 //! resumes exactly after its last committed page.
 
 use super::datasets::upsert_in;
-use super::{Result, Scores, Store, Timestamp, UpsertOutcome};
+use super::{Result, Store, Timestamp, UpsertOutcome};
 use crate::model::DatasetRecord;
+use crate::score::Scores;
 use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

@@ -294,7 +294,7 @@ impl Store {
 mod tests {
     use super::*;
     use crate::model::DatasetRecord;
-    use crate::store::Scores;
+    use crate::score::Scores;
 
     #[test]
     fn a_retry_waits_for_its_time_against_old_and_new_rows() {
