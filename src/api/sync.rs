@@ -69,7 +69,9 @@ pub fn sync_blocking(
         .map_err(|e| ApiError::Runtime(format!("cannot start the async runtime: {e}")))?;
     let run_id = AtomicI64::new(0);
     let outcome = runtime.block_on(async {
+        let index_root = config.index_dir();
         let mut ctx = SyncContext {
+            index_root: &index_root,
             store: &mut store,
             hub: &hub,
             scorer: &scorer,

@@ -83,7 +83,7 @@ pub fn run(
         0
     } else {
         store.refresh_families()?;
-        catalog::search::update_index(&mut store, scorer.lexicon(), &progress)?
+        catalog::search::update_index(&mut store, scorer.lexicon(), &config.index_dir(), &progress)?
     };
     let total = new + changed + unchanged;
     let mut out = std::io::stdout().lock();

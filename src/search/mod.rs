@@ -129,15 +129,15 @@ pub fn rebuild(
 
 /// Applies the datasets flagged dirty to the live index (or rebuilds when there is none).
 /// Returns the number of documents written.
-pub fn update_index(store: &mut Store, lexicon: &Lexicon, progress: &Progress) -> Result<u64> {
-    let index_root = store
-        .path()
-        .parent()
-        .map(|p| p.join("index"))
-        .unwrap_or_else(|| PathBuf::from("index"));
-    let live = match CatalogIndex::open(&index_root) {
+pub fn update_index(
+    store: &mut Store,
+    lexicon: &Lexicon,
+    index_root: &Path,
+    progress: &Progress,
+) -> Result<u64> {
+    let live = match CatalogIndex::open(index_root) {
         Ok(live) => live,
-        Err(SearchError::Missing(_)) => return rebuild(store, lexicon, &index_root, progress),
+        Err(SearchError::Missing(_)) => return rebuild(store, lexicon, index_root, progress),
         Err(e) => return Err(e),
     };
     let mut writer: IndexWriter = live.index.writer_with_num_threads(1, WRITER_HEAP / 2)?;
@@ -149,7 +149,7 @@ pub fn update_index(store: &mut Store, lexicon: &Lexicon, progress: &Progress) -
             writer
                 .add_document(to_document(&fields, lexicon, &d))
                 .map_err(|e| StoreError::Io {
-                    path: index_root.clone(),
+                    path: index_root.to_path_buf(),
                     source: std::io::Error::other(e.to_string()),
                 })?;
         }

@@ -171,6 +171,8 @@ pub struct SyncContext<'a> {
     pub hub: &'a Hub,
     /// Relevance/quality scorer.
     pub scorer: &'a Scorer,
+    /// The search index's directory (its generations live under it).
+    pub index_root: &'a std::path::Path,
     /// Progress output.
     pub progress: Progress,
     /// Ids seen in this process.
@@ -460,7 +462,12 @@ fn plan_keys(ctx: &SyncContext<'_>, options: &SyncOptions, pass: &Pass) -> Vec<S
 /// Brings the index up to date with what is stored (errors are reported, never fatal: the next
 /// sync or `catalog reindex` retries).
 pub(crate) fn refresh_index(ctx: &mut SyncContext<'_>, counters: &mut Counters) {
-    match crate::search::update_index(ctx.store, ctx.scorer.lexicon(), &ctx.progress) {
+    match crate::search::update_index(
+        ctx.store,
+        ctx.scorer.lexicon(),
+        ctx.index_root,
+        &ctx.progress,
+    ) {
         Ok(n) => counters.indexed += n,
         Err(e) => {
             ctx.progress
