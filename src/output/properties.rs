@@ -54,3 +54,33 @@ proptest! {
         prop_assert!(!html.contains("<script"));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    /// Wide enough for every fixed column, the table fits the terminal by display width (CJK
+    /// and emoji are two columns) and the description column starts at the same column on
+    /// every line.
+    #[test]
+    fn the_table_fits_its_width_and_keeps_its_columns(mut records in prop::collection::vec(record(), 1..5), query in hostile_text(), width in 120usize..220) {
+        for r in &mut records {
+            r.description = "DESCRIPTION of the data".to_string();
+        }
+        let table = super::table::render(&records, 0, &query, width, false);
+        let width_of = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+        let lines: Vec<&str> = table.lines().collect();
+        prop_assert_eq!(lines.len(), records.len() + 1);
+        for line in &lines {
+            prop_assert!(width_of(line) <= width, "{} > {width}: {line:?}", width_of(line));
+        }
+        let header = lines.first().copied().unwrap_or_default();
+        let column = header.find("description").map(|at| width_of(header.get(..at).unwrap_or_default()));
+        prop_assert!(column.is_some());
+        for line in lines.iter().skip(1) {
+            let at = line.find("DESCRIPTION");
+            prop_assert!(at.is_some(), "{line:?}");
+            let before = width_of(line.get(..at.unwrap_or(0)).unwrap_or_default());
+            prop_assert_eq!(Some(before), column, "{:?}", line);
+        }
+    }
+}

@@ -3,7 +3,8 @@
 
 use super::record::ExportRecord;
 use super::report::numbers::group_thousands;
-use crate::sanitize::{clean_line, truncate, truncate_to_width};
+use crate::sanitize::{clean_line, truncate_to_width};
+use comfy_table::{presets, Cell, CellAlignment, ContentArrangement, Table};
 
 /// `12.4 multi` style turns cell: `?` when unknown, `≥15` when only a lower bound is known
 /// (`≥25 multi` once the bound decides the format).
@@ -20,54 +21,33 @@ pub fn turns_cell(r: &ExportRecord) -> String {
     }
 }
 
-/// `text` lower-cased, with the byte offset in `text` of the character each lower-case byte came
-/// from. Lower-casing changes byte lengths (`İ` → `i̇`, Kelvin sign → `k`), so positions found in
-/// the lower-cased copy are only ever mapped back through this table, never used on `text`.
-fn lowered_with_origins(text: &str) -> (String, Vec<usize>) {
-    let mut lower = String::with_capacity(text.len());
-    let mut origins = Vec::with_capacity(text.len());
-    for (at, c) in text.char_indices() {
-        for l in c.to_lowercase() {
-            lower.push(l);
-            origins.extend(std::iter::repeat_n(at, l.len_utf8()));
-        }
-    }
-    (lower, origins)
-}
-
-/// Byte ranges of `text` (original offsets, on char boundaries) where a query stem occurs,
-/// matched case-insensitively.
+/// Byte ranges of the words of `text` that start with a query stem (case-insensitively), in
+/// order. Words and their offsets come from `text` itself; only each word's lower-cased copy is
+/// compared, so no offset of a lower-cased string (which may be longer: `İ` → `i̇`) is ever used on
+/// `text`. The whole word is marked: `Trauma` for `trauma`, `therapists` for `therapy`.
 fn stem_hits(text: &str, words: &[String]) -> Vec<(usize, usize)> {
-    let (lower, origins) = lowered_with_origins(text);
-    let original_end = |lower_end: usize| -> usize {
-        // The end of the original character that produced the last matched lower-case byte.
-        origins
-            .get(lower_end.saturating_sub(1))
-            .and_then(|&start| {
-                text.get(start..)?
-                    .chars()
-                    .next()
-                    .map(|c| start + c.len_utf8())
-            })
-            .unwrap_or(text.len())
-    };
+    let stems: Vec<String> = words
+        .iter()
+        .map(|w| stem(w))
+        .filter(|s| !s.is_empty())
+        .collect();
     let mut hits = Vec::new();
-    for w in words {
-        let s = stem(w);
-        if s.is_empty() {
+    let mut word_start = None;
+    let ends = text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')));
+    for (at, c) in ends {
+        if c.is_alphanumeric() {
+            word_start.get_or_insert(at);
             continue;
         }
-        let mut from = 0;
-        while let Some(pos) = lower.get(from..).and_then(|rest| rest.find(&s)) {
-            let at = from + pos;
-            let end = at + s.len();
-            if let Some(&start) = origins.get(at) {
-                hits.push((start, original_end(end)));
+        if let Some(start) = word_start.take() {
+            let word = text.get(start..at).unwrap_or("").to_lowercase();
+            if stems.iter().any(|s| word.starts_with(s.as_str())) {
+                hits.push((start, at));
             }
-            from = end;
         }
     }
-    hits.sort_unstable();
     hits
 }
 
@@ -113,7 +93,7 @@ pub fn query_words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Wraps occurrences of the query stems in bold (only for terminals).
+/// Wraps the words matching a query stem in bold (only for terminals).
 fn highlight(cell: &str, words: &[String]) -> String {
     let hits = stem_hits(cell, words);
     let mut out = String::with_capacity(cell.len() + 16);
@@ -132,7 +112,9 @@ fn highlight(cell: &str, words: &[String]) -> String {
     out
 }
 
-/// Renders the ranked records as a table of at most `width` columns.
+/// Renders the ranked records as a table of at most `width` columns: `comfy-table` lays the
+/// columns out by display width (CJK and emoji count two columns), and the description — the
+/// last column — gets what is left of the terminal.
 pub fn render(
     records: &[ExportRecord],
     offset: usize,
@@ -141,54 +123,80 @@ pub fn render(
     color: bool,
 ) -> String {
     let words = query_words(query);
-    let id_width = records
+    let header = [
+        "#",
+        "id",
+        "score",
+        "rel",
+        "qual",
+        "turns",
+        "downloads",
+        "licence",
+        "description",
+    ];
+    let rows: Vec<[String; 8]> = records
         .iter()
-        .map(|r| clean_line(&r.id, 60).chars().count())
-        .max()
-        .unwrap_or(2)
-        .clamp(2, 48);
-    let fixed = 4 + 1 + id_width + 1 + 5 + 1 + 4 + 1 + 4 + 1 + 12 + 1 + 9 + 1 + 12 + 1;
+        .enumerate()
+        .map(|(i, r)| {
+            [
+                (offset + i + 1).to_string(),
+                truncate_to_width(&clean_line(&r.id, 200), 48),
+                format!("{:.3}", r.score.unwrap_or(0.0)),
+                format!("{:.2}", r.therapeutic_relevance),
+                format!("{:.2}", r.quality_score),
+                turns_cell(r),
+                group_thousands(r.downloads),
+                truncate_to_width(&clean_line(r.license.as_deref().unwrap_or("-"), 40), 12),
+            ]
+        })
+        .collect();
+    // Widths of the fixed columns, each followed by one space.
+    let fixed: usize = (0..8)
+        .map(|column| {
+            let cells = rows.iter().filter_map(|row| row.get(column));
+            let widest = cells.map(|c| display_width(c)).max().unwrap_or(0);
+            let title = header.get(column).map_or(0, |h| display_width(h));
+            widest.max(title) + 1
+        })
+        .sum();
     let snippet_width = width.saturating_sub(fixed).max(10);
-    let mut out = format!(
-        "{:>4} {:<id_width$} {:>5} {:>4} {:>4} {:<12} {:>9} {:<12} {}\n",
-        "#", "id", "score", "rel", "qual", "turns", "downloads", "licence", "description"
-    );
-    for (i, r) in records.iter().enumerate() {
-        let id = truncate(&clean_line(&r.id, 200), id_width);
-        let licence = truncate(&clean_line(r.license.as_deref().unwrap_or("-"), 40), 12);
+
+    let mut table = Table::new();
+    table
+        .load_style(presets::NOTHING)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(header);
+    for (row, r) in rows.into_iter().zip(records) {
         let related = match r.collapsed {
             Some(n) => format!("[+{n} related] "),
             None => String::new(),
         };
-        let text = format!(
-            "{related}{}",
-            snippet(
-                &r.description,
-                &words,
-                snippet_width
-                    .saturating_sub(related.chars().count())
-                    .max(10)
-            )
-        );
+        let room = snippet_width
+            .saturating_sub(display_width(&related))
+            .max(10);
+        let text = format!("{related}{}", snippet(&r.description, &words, room));
         let text = if color {
             highlight(&text, &words)
         } else {
             text
         };
-        out.push_str(&format!(
-            "{:>4} {:<id_width$} {:>5.3} {:>4.2} {:>4.2} {:<12} {:>9} {:<12} {}\n",
-            offset + i + 1,
-            id,
-            r.score.unwrap_or(0.0),
-            r.therapeutic_relevance,
-            r.quality_score,
-            turns_cell(r),
-            group_thousands(r.downloads),
-            licence,
-            text
-        ));
+        let mut cells: Vec<Cell> = row.into_iter().map(Cell::new).collect();
+        cells.push(Cell::new(text));
+        table.add_row(cells);
     }
+    for (index, column) in table.column_iter_mut().enumerate() {
+        column.set_padding((0, 1));
+        if matches!(index, 0 | 2 | 3 | 4 | 6) {
+            column.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    let mut out = table.trim_fmt();
+    out.push('\n');
     out
+}
+
+fn display_width(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
 }
 
 #[cfg(test)]
@@ -215,16 +223,21 @@ mod tests {
         let s = snippet(&text, &words, 30);
         assert!(s.contains("trauma"), "{s}");
         let h = highlight(&s, &words);
-        assert!(h.contains("\x1b[1mtraum\x1b[0m"), "{h:?}");
+        assert!(h.contains("\x1b[1mtrauma\x1b[0m"), "{h:?}");
         let kelvin = "\u{212a}\u{212a}\u{212a} İİ therapy";
-        assert!(highlight(kelvin, &words).contains("\x1b[1mthera\x1b[0m"));
+        assert!(highlight(kelvin, &words).contains("\x1b[1mtherapy\x1b[0m"));
     }
 
     #[test]
     fn highlight_marks_terms() {
         assert_eq!(
             highlight("Trauma talk", &["trauma".into()]),
-            "\x1b[1mTraum\x1b[0ma talk"
+            "\x1b[1mTrauma\x1b[0m talk"
+        );
+        // Whole words, and only words that start with the stem.
+        assert_eq!(
+            highlight("therapists, psychotherapy", &["therapy".into()]),
+            "\x1b[1mtherapists\x1b[0m, psychotherapy"
         );
     }
 
