@@ -5,7 +5,7 @@
 
 use crate::config::Config;
 use crate::output::record::ExportRecord;
-use crate::score::Lexicon;
+use crate::score::{Lexicon, Scorer};
 use crate::search::{search, CatalogIndex, QueryFilters, RankedHit, Weights};
 use crate::store::Store;
 use std::collections::HashMap;
@@ -41,8 +41,9 @@ pub struct Catalog {
     pub store: Store,
     /// The tantivy index.
     pub index: CatalogIndex,
-    /// The lexicon (acronym expansion of query text).
-    pub lexicon: Lexicon,
+    /// The scorer: its lexicon expands query text; it recomputes the evidence the catalog did
+    /// not keep.
+    pub scorer: Scorer,
 }
 
 /// One page of a ranked query.
@@ -62,7 +63,7 @@ impl Catalog {
         Ok(Catalog {
             store,
             index,
-            lexicon,
+            scorer: Scorer::new(lexicon, chrono::Utc::now().date_naive()),
         })
     }
 
@@ -100,7 +101,7 @@ impl Catalog {
         loop {
             let result = search(
                 &self.index,
-                &self.lexicon,
+                self.scorer.lexicon(),
                 text,
                 filters,
                 weights,
@@ -155,7 +156,7 @@ impl Catalog {
     ) -> Result<(usize, Vec<ExportRecord>), ApiError> {
         let result = search(
             &self.index,
-            &self.lexicon,
+            self.scorer.lexicon(),
             text,
             filters,
             weights,
@@ -183,7 +184,8 @@ impl Catalog {
         Ok(hits
             .iter()
             .filter_map(|&(hit, others)| {
-                let d = stored.remove(&hit.id)?;
+                let mut d = stored.remove(&hit.id)?;
+                self.scorer.fill_evidence(&d.record, &mut d.scores);
                 let mut record =
                     ExportRecord::from_stored(&d, Some(hit.score), Some(hit.factors), explain);
                 record.collapsed = (others > 0).then_some(others);

@@ -20,19 +20,22 @@ const USAGE: &str = "usage: gen_corpus --n N [--seed S] [--out FILE|-]
 Writes N synthetic Hugging Face Hub dataset listing items as JSON lines (default: stdout).
   --n N        number of items (required)
   --seed S     PRNG seed (default 42); the same seed always gives the same bytes
-  --out FILE   output file, or - for stdout (default -)";
+  --out FILE   output file, or - for stdout (default -)
+  --light      ordinary datasets as the whole-Hub pass stores them (light listing keys, no card)";
 
 /// Parsed command line.
 struct Options {
     n: u64,
     seed: u64,
     out: String,
+    light: bool,
 }
 
 fn parse_options(args: &[String]) -> Result<Options, String> {
     let mut n = None;
     let mut seed = 42;
     let mut out = "-".to_string();
+    let mut light = false;
     let mut rest = args.iter();
     while let Some(flag) = rest.next() {
         let mut value = || {
@@ -52,11 +55,17 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
                     .map_err(|_| format!("--seed `{v}` is not a number"))?;
             }
             "--out" => out = value()?,
+            "--light" => light = true,
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
     let n = n.ok_or("--n is required")?;
-    Ok(Options { n, seed, out })
+    Ok(Options {
+        n,
+        seed,
+        out,
+        light,
+    })
 }
 
 fn main() -> ExitCode {
@@ -75,11 +84,12 @@ fn main() -> ExitCode {
     let written = if options.out == "-" {
         let stdout = std::io::stdout();
         let mut out = BufWriter::with_capacity(1 << 20, stdout.lock());
-        corpus::write_corpus(&mut out, options.n, options.seed).and_then(|()| out.flush())
+        corpus::write_corpus_shaped(&mut out, options.n, options.seed, options.light)
+            .and_then(|()| out.flush())
     } else {
         std::fs::File::create(&options.out).and_then(|file| {
             let mut out = BufWriter::with_capacity(1 << 20, file);
-            corpus::write_corpus(&mut out, options.n, options.seed)
+            corpus::write_corpus_shaped(&mut out, options.n, options.seed, options.light)
         })
     };
     match written {

@@ -34,7 +34,7 @@ pub(crate) fn open_catalog(
     Ok(Catalog {
         store,
         index,
-        lexicon,
+        scorer: catalog::score::Scorer::new(lexicon, chrono::Utc::now().date_naive()),
     })
 }
 

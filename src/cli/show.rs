@@ -12,7 +12,7 @@ use std::process::ExitCode;
 /// Runs `catalog show`.
 pub fn run(config: &Config, args: ShowArgs, _quiet: bool) -> anyhow::Result<ExitCode> {
     let store = Store::open_read_only(&config.catalog_path())?;
-    let Some(d) = store.get(args.id.trim())? else {
+    let Some(mut d) = store.get(args.id.trim())? else {
         eprintln!(
             "no dataset `{}` in the catalog (try `catalog query {}`)",
             clean_line(&args.id, 100),
@@ -20,6 +20,9 @@ pub fn run(config: &Config, args: ShowArgs, _quiet: bool) -> anyhow::Result<Exit
         );
         return Ok(ExitCode::from(super::exit::RUNTIME));
     };
+    let scorer =
+        catalog::score::Scorer::new(super::load_lexicon(None)?, chrono::Utc::now().date_naive());
+    scorer.fill_evidence(&d.record, &mut d.scores);
     let mut record = ExportRecord::from_stored(&d, None, None, true);
     if let Some(family) = &d.family {
         record.related = store

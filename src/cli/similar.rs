@@ -128,10 +128,12 @@ pub fn run(config: &Config, args: SimilarArgs) -> anyhow::Result<ExitCode> {
     let store = Store::open_read_only(&config.catalog_path())?;
     let index = CatalogIndex::open(&config.index_dir())?;
     let lexicon = load_lexicon(None)?;
-    let Some(d) = store.get(args.id.trim())? else {
+    let Some(mut d) = store.get(args.id.trim())? else {
         eprintln!("no dataset `{}` in the catalog", clean_line(&args.id, 100));
         return Ok(ExitCode::from(super::exit::RUNTIME));
     };
+    let scorer = catalog::score::Scorer::new(lexicon, chrono::Utc::now().date_naive());
+    scorer.fill_evidence(&d.record, &mut d.scores);
     let me = ExportRecord::from_stored(&d, None, None, false);
     let words = content_words(&d);
     let weights = Weights::default()
@@ -139,7 +141,7 @@ pub fn run(config: &Config, args: SimilarArgs) -> anyhow::Result<ExitCode> {
         .map_err(anyhow::Error::msg)?;
     let result = search(
         &index,
-        &lexicon,
+        scorer.lexicon(),
         &words.join(" "),
         &QueryFilters::default(),
         &weights,
@@ -158,9 +160,10 @@ pub fn run(config: &Config, args: SimilarArgs) -> anyhow::Result<ExitCode> {
         if hit.id == d.record.id {
             continue;
         }
-        let Some(other) = stored.remove(&hit.id) else {
+        let Some(mut other) = stored.remove(&hit.id) else {
             continue;
         };
+        scorer.fill_evidence(&other.record, &mut other.scores);
         let family = other.family.as_ref().map(|f| f.family_id.clone());
         if family.is_some() && family == own_family {
             continue;

@@ -247,6 +247,14 @@ impl Scores {
             .map_or(&[], |d| d.modalities.as_slice())
     }
 
+    /// Whether the catalog keeps this dataset's evidence: candidates (relevance at or above
+    /// [`SAMPLING_RELEVANCE_FLOOR`]) and mental-health text do. The rest — nearly all of the
+    /// Hub's 1.5M datasets — store their two figures only (the evidence was ~600 bytes a row);
+    /// `show`, `--explain` and exports recompute it from the record when they need it.
+    pub fn keeps_evidence(&self) -> bool {
+        self.relevance >= SAMPLING_RELEVANCE_FLOOR || self.kind() != DatasetKind::Other
+    }
+
     /// The relevance evidence shown by `--explain` and `show`: `components` and `negatives`
     /// (both null without a detail).
     pub fn relevance_breakdown(&self) -> serde_json::Value {

@@ -114,6 +114,18 @@ impl Scorer {
         )
     }
 
+    /// Recomputes the evidence of `scores` when the catalog did not keep it (see
+    /// [`Scores::keeps_evidence`]): such datasets were scored from their record alone, so the
+    /// record reproduces it. The stored figures stay as they are.
+    pub fn fill_evidence(&self, record: &DatasetRecord, scores: &mut Scores) {
+        if scores.relevance_detail.is_some() {
+            return;
+        }
+        let again = self.score(record);
+        scores.relevance_detail = again.relevance_detail;
+        scores.quality_detail = again.quality_detail;
+    }
+
     /// Relevance and quality of one record, with their JSON details.
     pub fn score(&self, record: &DatasetRecord) -> Scores {
         self.score_with(record, &ScoringExtras::default())

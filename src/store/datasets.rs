@@ -217,8 +217,12 @@ fn text_or_null(text: Option<String>) -> ToSqlOutput<'static> {
     }
 }
 
-/// The evidence of the scores as stored: JSON text, or NULL without it.
+/// The evidence of the scores as stored: JSON text, or NULL without it (and for the datasets
+/// that do not keep it, see [`Scores::keeps_evidence`]).
 fn detail_texts(scores: &Scores) -> (Option<String>, Option<String>) {
+    if !scores.keeps_evidence() {
+        return (None, None);
+    }
     (
         scores
             .relevance_detail
@@ -700,6 +704,61 @@ mod tests {
             .upsert_batch(&[(empty.clone(), Scores::default())])
             .unwrap();
         assert_eq!(store.get("owner/empty").unwrap().unwrap().record, empty);
+    }
+
+    #[test]
+    fn only_candidates_and_mental_health_text_keep_their_evidence_and_the_rest_is_recomputed() {
+        let (_dir, mut store) = store();
+        let scorer = crate::score::Scorer::new(
+            crate::score::Lexicon::builtin().expect("built-in lexicon"),
+            chrono::NaiveDate::MIN,
+        );
+        let candidate = DatasetRecord {
+            id: "lab/therapy-counseling-dialogues".into(),
+            description: Some(
+                "Multi-turn counseling conversations between a therapist and a client.".into(),
+            ),
+            ..DatasetRecord::default()
+        };
+        let bulk = DatasetRecord {
+            id: "someone/stock-prices".into(),
+            description: Some("Daily closing prices of listed companies.".into()),
+            ..DatasetRecord::default()
+        };
+        let (candidate_scores, bulk_scores) = (scorer.score(&candidate), scorer.score(&bulk));
+        assert!(candidate_scores.keeps_evidence(), "{candidate_scores:?}");
+        assert!(!bulk_scores.keeps_evidence(), "{bulk_scores:?}");
+        store
+            .upsert_batch(&[
+                (candidate.clone(), candidate_scores.clone()),
+                (bulk.clone(), bulk_scores.clone()),
+            ])
+            .unwrap();
+        let stored_detail = |id: &str| -> Option<String> {
+            store
+                .conn
+                .query_row(
+                    "SELECT relevance_detail FROM datasets WHERE id = ?1",
+                    [id],
+                    |row| row.get(0),
+                )
+                .unwrap()
+        };
+        assert!(stored_detail(&candidate.id).is_some());
+        assert_eq!(
+            stored_detail(&bulk.id),
+            None,
+            "no evidence stored for the bulk"
+        );
+        let read = store.get(&candidate.id).unwrap().unwrap();
+        assert_eq!(read.scores, candidate_scores);
+        // The bulk row keeps its figures; its evidence comes back, equal, from the record.
+        let mut read = store.get(&bulk.id).unwrap().unwrap();
+        assert_eq!(read.scores.relevance, bulk_scores.relevance);
+        assert_eq!(read.scores.quality, bulk_scores.quality);
+        assert_eq!(read.scores.relevance_detail, None);
+        scorer.fill_evidence(&read.record, &mut read.scores);
+        assert_eq!(read.scores, bulk_scores);
     }
 
     #[test]

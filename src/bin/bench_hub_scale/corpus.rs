@@ -22,13 +22,7 @@ const END_SECS: i64 = 1_788_220_800;
 const LEGACY_CREATED_AT: &str = "2022-03-02T23:29:04.000Z";
 const LEGACY_CREATED_SECS: i64 = 1_646_263_744;
 
-/// Writes `n` listing items for `seed` as JSON lines.
-#[cfg_attr(not(test), allow(dead_code))] // `gen_corpus` and the tests use it
-pub fn write_corpus<W: Write>(out: &mut W, n: u64, seed: u64) -> io::Result<()> {
-    write_corpus_shaped(out, n, seed, false)
-}
-
-/// [`write_corpus`], with `light` items as the whole-Hub pass stores them: ordinary datasets keep
+/// Writes `n` listing items for `seed` as JSON lines; with `light` items as the whole-Hub pass stores them: ordinary datasets keep
 /// the light listing keys only (no `cardData`, citation or storage figures); therapy-like items
 /// and hard negatives, which are candidates and get the detail call, stay complete. The same seed
 /// gives the same ids, descriptions and tags in both shapes.
