@@ -200,9 +200,8 @@ impl Catalog {
             if let Some(family) = record.family_id.clone() {
                 record.related = self
                     .store
-                    .family_members(&family)?
+                    .family_member_ids(&family)?
                     .into_iter()
-                    .map(|(id, _)| id)
                     .filter(|id| *id != record.id)
                     .collect();
             }

@@ -8,7 +8,7 @@ use super::rank::Weights;
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::Column;
+use tantivy::columnar::{Column, ColumnIndex};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 /// One matching document with its ranking inputs.
@@ -145,7 +145,7 @@ impl RankSegment {
             return false;
         }
         if let (Some(since), Some(column)) = (f.updated_since, &self.last_modified) {
-            if column.first(doc).unwrap_or(0) < since {
+            if value_at(column, doc) < since {
                 return false;
             }
         }
@@ -185,18 +185,39 @@ impl RankSegment {
     }
 }
 
-impl SegmentCollector for RankSegment {
-    type Fruit = (usize, Vec<Candidate>);
+/// The value of a one-value-per-document column: read directly when every document has one
+/// (the ranking columns do), through the column's index otherwise. `Column::first` always takes
+/// the general multi-value path, which was most of a whole-catalog ranking's time.
+#[inline]
+fn value_at<T>(column: &Column<T>, doc: DocId) -> T
+where
+    T: PartialOrd + Copy + Default + std::fmt::Debug + Send + Sync + 'static,
+{
+    match column.index {
+        ColumnIndex::Full => column.values.get_val(doc),
+        _ => column.first(doc).unwrap_or_default(),
+    }
+}
 
-    fn collect(&mut self, doc: DocId, score: Score) {
-        let relevance = self.relevance.first(doc).unwrap_or(0.0);
-        let quality = self.quality.first(doc).unwrap_or(0.0);
+/// Documents per block read at once from the columns (`tantivy::COLLECT_BLOCK_BUFFER_LEN`).
+const BLOCK: usize = tantivy::COLLECT_BLOCK_BUFFER_LEN;
+
+impl RankSegment {
+    /// Filters and keeps one matching document given its ranking columns.
+    #[allow(clippy::too_many_arguments)] // the four ranking figures of one document
+    fn consider(
+        &mut self,
+        doc: DocId,
+        score: Score,
+        relevance: f64,
+        quality: f64,
+        turns: f64,
+        popularity: f64,
+    ) {
         if !self.passes(doc, relevance, quality) {
             return;
         }
         self.matched += 1;
-        let turns = self.turns.first(doc).unwrap_or(0.0);
-        let popularity = self.popularity.first(doc).unwrap_or(0.0);
         let candidate = Candidate {
             addr: DocAddress::new(self.segment, doc),
             bm25: score,
@@ -218,6 +239,43 @@ impl SegmentCollector for RankSegment {
                         *worst = Reverse(Ranked(candidate));
                     }
                 }
+            }
+        }
+    }
+}
+
+impl SegmentCollector for RankSegment {
+    type Fruit = (usize, Vec<Candidate>);
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let relevance = value_at(&self.relevance, doc);
+        let quality = value_at(&self.quality, doc);
+        let turns = value_at(&self.turns, doc);
+        let popularity = value_at(&self.popularity, doc);
+        self.consider(doc, score, relevance, quality, turns, popularity);
+    }
+
+    /// Without query text (no scoring) tantivy hands over blocks of documents: the four ranking
+    /// columns are read a block at a time.
+    fn collect_block(&mut self, docs: &[DocId]) {
+        for chunk in docs.chunks(BLOCK) {
+            let mut columns = [[None; BLOCK]; 4];
+            let [relevance, quality, turns, popularity] = &mut columns;
+            let n = chunk.len();
+            self.relevance.first_vals(chunk, &mut relevance[..n]);
+            self.quality.first_vals(chunk, &mut quality[..n]);
+            self.turns.first_vals(chunk, &mut turns[..n]);
+            self.popularity.first_vals(chunk, &mut popularity[..n]);
+            for (i, &doc) in chunk.iter().enumerate() {
+                let figure =
+                    |column: &[Option<f64>; BLOCK]| column.get(i).copied().flatten().unwrap_or(0.0);
+                let (r, q, t, p) = (
+                    figure(relevance),
+                    figure(quality),
+                    figure(turns),
+                    figure(popularity),
+                );
+                self.consider(doc, 0.0, r, q, t, p);
             }
         }
     }

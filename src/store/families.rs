@@ -148,7 +148,20 @@ impl Store {
             .optional()?)
     }
 
-    /// Every member of a family (the root first), with its membership.
+    /// The ids of every member of a family, the root first (what `related` lists; cheaper than
+    /// [`Store::family_members`], which also reads each membership's evidence).
+    pub fn family_member_ids(&self, family_id: &str) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT dataset_id FROM families WHERE family_id = ?1
+             ORDER BY role != 'root', dataset_id",
+        )?;
+        let ids = stmt
+            .query_map([family_id], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(ids)
+    }
+
+    /// Every member of a family with its membership, the root first.
     pub fn family_members(&self, family_id: &str) -> Result<Vec<(String, Membership)>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT dataset_id, family_id, role, evidence FROM families WHERE family_id = ?1
