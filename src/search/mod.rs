@@ -6,6 +6,7 @@
 //! the live generation in place with one tantivy commit (itself atomic).
 
 mod collect;
+mod prune;
 pub mod query;
 pub mod rank;
 pub mod schema;
@@ -73,7 +74,7 @@ impl CatalogIndex {
         }
         let (_, fields) = build_schema();
         // The schema is fixed per build; an index with other fields is treated as missing.
-        if index.schema().get_field("readme").is_err() {
+        if index.schema().get_field("bulk_default_score").is_err() {
             return Err(SearchError::Missing(index_root.to_path_buf()));
         }
         Ok(CatalogIndex { index, fields })

@@ -181,7 +181,16 @@ pub fn search(
         // Without text the score needs no normalisation: keep only the best `wanted` per segment.
         keep: if has_text { None } else { Some(wanted) },
     };
-    let (total, candidates) = searcher.search(&query, &collector)?;
+    // Without text the candidates alone often decide the page (see `prune`).
+    let pruned = if has_text {
+        None
+    } else {
+        super::prune::candidates_only(idx, &searcher, &query, &collector, wanted)?
+    };
+    let (total, candidates) = match pruned {
+        Some(found) => found,
+        None => searcher.search(&query, &collector)?,
+    };
     let best_bm25 = candidates.iter().map(|c| c.bm25).fold(0f32, f32::max);
     let weight_sum = weights.total(has_text);
     let mut scored: Vec<(f64, Candidate)> = candidates

@@ -56,6 +56,12 @@ pub struct Fields {
     pub turns_factor: Field,
     /// Popularity factor of the rank (precomputed).
     pub popularity: Field,
+    /// The turns factor of datasets below the candidate floor only: its column maximum bounds
+    /// what they can score, so a text-free ranking can often skip them (see `search::prune`).
+    pub bulk_turns: Field,
+    /// Those datasets' text-free score under the default weights: its column maximum is a
+    /// much tighter bound than the factor maxima when the weights are the default ones.
+    pub bulk_default_score: Field,
 }
 
 /// Text fields and their query-time boosts.
@@ -98,6 +104,8 @@ pub fn build_schema() -> (Schema, Fields) {
         last_modified: b.add_i64_field("last_modified", FAST),
         turns_factor: b.add_f64_field("turns_factor", FAST),
         popularity: b.add_f64_field("popularity", FAST),
+        bulk_turns: b.add_f64_field("bulk_turns", FAST),
+        bulk_default_score: b.add_f64_field("bulk_default_score", FAST),
     };
     (b.build(), fields)
 }
@@ -251,14 +259,21 @@ pub fn to_document(f: &Fields, lexicon: &Lexicon, d: &StoredDataset) -> TantivyD
     doc.add_u64(f.downloads, r.downloads.max(0) as u64);
     doc.add_u64(f.likes, r.likes.max(0) as u64);
     doc.add_i64(f.last_modified, unix_seconds(r.last_modified.as_deref()));
-    doc.add_f64(
-        f.turns_factor,
-        super::rank::turns_factor(avg.or(lower_bound)),
-    );
-    doc.add_f64(
-        f.popularity,
-        super::rank::popularity_factor(r.downloads.max(0) as u64, r.likes.max(0) as u64),
-    );
+    let turns_factor = super::rank::turns_factor(avg.or(lower_bound));
+    doc.add_f64(f.turns_factor, turns_factor);
+    let popularity =
+        super::rank::popularity_factor(r.downloads.max(0) as u64, r.likes.max(0) as u64);
+    doc.add_f64(f.popularity, popularity);
+    if d.scores.relevance < crate::score::SAMPLING_RELEVANCE_FLOOR {
+        doc.add_f64(f.bulk_turns, turns_factor);
+        let default_score = super::rank::Weights::default().static_sum(
+            d.scores.quality,
+            d.scores.relevance,
+            turns_factor,
+            popularity,
+        );
+        doc.add_f64(f.bulk_default_score, default_score);
+    }
     doc
 }
 

@@ -15,6 +15,7 @@ mod index_rebuild;
 mod kinds;
 mod paused_clock;
 mod query_offline;
+mod ranking_prune;
 mod sync_crawl;
 mod sync_full;
 mod sync_resume;
