@@ -6,6 +6,11 @@
 //! over the rest of the window, and waits for the reset (plus one second) when a single request
 //! remains. Before any header was seen it spaces requests at `window / quota` (the documented
 //! anonymous 500 per 300 s, or 1000 per 300 s with a token).
+//!
+//! Hand-written on purpose: rate-limiting crates (`governor` and the like) enforce a quota the
+//! client configures; none follows a server's `RateLimit` headers — its remaining budget and
+//! reset time — which is what keeps a long sync clear of 429s. The pacer runs on tokio's clock,
+//! so tests drive it on a paused runtime.
 
 use reqwest::header::HeaderMap;
 use std::time::Duration;

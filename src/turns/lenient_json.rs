@@ -5,6 +5,9 @@
 //! at the last complete element: every point where an object, array or array-element string has
 //! just ended is a candidate; the latest candidate that parses once its open brackets are closed
 //! wins. The result only ever contains complete messages (a lower bound).
+//!
+//! No crate fits: JSON "repair" crates complete what is cut (inventing a closing value), while a
+//! turn count may only count elements that were there whole.
 
 use serde_json::Value;
 

@@ -4,6 +4,10 @@
 //! Each function returns one `<figure>` holding one `<svg>`. Colours come from CSS classes of the
 //! page (`bar`, `dot`, `high`, ...), so the charts follow its light or dark theme. Labels are
 //! untrusted ids: they are cleaned and escaped like all other text.
+//!
+//! Drawn by hand rather than with a plotting crate: those render whole images with their own
+//! styling and fonts, while three small inline charts that take the page's CSS theme are a few
+//! hundred lines of SVG text.
 
 use super::{escape, safe_text};
 use crate::output::record::ExportRecord;
