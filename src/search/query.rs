@@ -7,8 +7,9 @@ use super::schema::boosted_text_fields;
 use super::{CatalogIndex, Result};
 use crate::score::Lexicon;
 use crate::turns::ConversationFormat;
+use std::ops::Bound;
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, TermQuery,
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::{TantivyDocument, Term};
@@ -150,6 +151,18 @@ fn build_query(
         clauses.push((
             Occur::Must,
             Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(any)), 0.0)),
+        ));
+    }
+    // A relevance floor as a clause, not only a collector filter: tantivy then walks the
+    // intersection, and datasets below the floor are never collected (score + 0).
+    if let Some(minimum) = filters.min_relevance {
+        let range = RangeQuery::new(
+            Bound::Included(Term::from_field_f64(f.relevance, minimum)),
+            Bound::Unbounded,
+        );
+        clauses.push((
+            Occur::Must,
+            Box::new(ConstScoreQuery::new(Box::new(range), 0.0)),
         ));
     }
     BooleanQuery::new(clauses)
