@@ -12,8 +12,8 @@
 //! the caller runs the full ranking: the result is the same either way, only faster.
 //!
 //! It applies when the only filters are facets (licence, language, kind) and optionally a
-//! minimum relevance below the floor, because then the number of matches can be counted
-//! without looking at each document's columns.
+//! minimum relevance below the floor — all clauses of the query — because then the number of
+//! matches is a plain count of the query, without looking at each document's columns.
 
 use super::collect::{Candidate, RankCollector};
 use super::query::QueryFilters;
@@ -89,7 +89,12 @@ pub(super) fn candidates_only(
     if found.len() < wanted {
         return Ok(None);
     }
-    found.sort_by(|a, b| b.static_sum.total_cmp(&a.static_sum));
+    // The full ranking's order (score, then address), so ties at the cut keep the same hits.
+    found.sort_by(|a, b| {
+        b.static_sum
+            .total_cmp(&a.static_sum)
+            .then(a.addr.cmp(&b.addr))
+    });
     let last_kept = found
         .get(wanted - 1)
         .map_or(f64::NEG_INFINITY, |c| c.static_sum);
@@ -97,9 +102,7 @@ pub(super) fn candidates_only(
         return Ok(None);
     }
     found.truncate(wanted);
-    let matches = match f.min_relevance {
-        Some(minimum) => searcher.search(&with_min_relevance(idx, query, minimum), &Count)?,
-        None => searcher.search(query, &Count)?,
-    };
+    // The query holds the facet and relevance-floor clauses: counting it counts the matches.
+    let matches = searcher.search(query, &Count)?;
     Ok(Some((matches, found)))
 }
