@@ -16,14 +16,13 @@
 //! matches is a plain count of the query, without looking at each document's columns.
 
 use super::collect::{Candidate, RankCollector};
-use super::query::QueryFilters;
+use super::query::{relevance_at_least, QueryFilters};
 use super::rank::Weights;
 use super::{CatalogIndex, Result};
 use crate::score::SAMPLING_RELEVANCE_FLOOR;
-use std::ops::Bound;
 use tantivy::collector::Count;
-use tantivy::query::{BooleanQuery, Occur, QueryClone, RangeQuery};
-use tantivy::{Searcher, Term};
+use tantivy::query::{BooleanQuery, Occur, QueryClone};
+use tantivy::Searcher;
 
 /// The best score (Σ w·factor, unnormalised) any dataset below the floor can reach.
 fn bulk_bound(searcher: &Searcher, weights: &Weights) -> Result<f64> {
@@ -54,13 +53,9 @@ fn bulk_bound(searcher: &Searcher, weights: &Weights) -> Result<f64> {
 
 /// `query` restricted to relevance ≥ `minimum`.
 fn with_min_relevance(idx: &CatalogIndex, query: &BooleanQuery, minimum: f64) -> BooleanQuery {
-    let range = RangeQuery::new(
-        Bound::Included(Term::from_field_f64(idx.fields.relevance, minimum)),
-        Bound::Unbounded,
-    );
     BooleanQuery::new(vec![
         (Occur::Must, query.box_clone()),
-        (Occur::Must, Box::new(range)),
+        (Occur::Must, Box::new(relevance_at_least(idx, minimum))),
     ])
 }
 

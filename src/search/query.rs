@@ -156,16 +156,23 @@ fn build_query(
     // A relevance floor as a clause, not only a collector filter: tantivy then walks the
     // intersection, and datasets below the floor are never collected (score + 0).
     if let Some(minimum) = filters.min_relevance {
-        let range = RangeQuery::new(
-            Bound::Included(Term::from_field_f64(f.relevance, minimum)),
-            Bound::Unbounded,
-        );
         clauses.push((
             Occur::Must,
-            Box::new(ConstScoreQuery::new(Box::new(range), 0.0)),
+            Box::new(ConstScoreQuery::new(
+                Box::new(relevance_at_least(idx, minimum)),
+                0.0,
+            )),
         ));
     }
     BooleanQuery::new(clauses)
+}
+
+/// Datasets whose relevance is at least `minimum` (a range over the fast field; no scoring).
+pub(super) fn relevance_at_least(idx: &CatalogIndex, minimum: f64) -> RangeQuery {
+    RangeQuery::new(
+        Bound::Included(Term::from_field_f64(idx.fields.relevance, minimum)),
+        Bound::Unbounded,
+    )
 }
 
 /// Runs a query and returns one page of ranked hits.
