@@ -28,10 +28,7 @@ fn catalog() -> Sandbox {
             "2024-02-01T00:00:00.000Z", json!({"language": ["en"]})),
     ];
     let sandbox = Sandbox::new();
-    let file = sandbox.root.path().join("items.jsonl");
-    let text: String = items.iter().map(|i| format!("{i}\n")).collect();
-    std::fs::write(&file, text).unwrap();
-    assert_ok(&sandbox.run(&["import", file.to_str().unwrap()]));
+    sandbox.import_items(&items);
     sandbox
 }
 

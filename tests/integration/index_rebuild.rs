@@ -6,8 +6,6 @@ use crate::common::{assert_ok, stderr, stdout, therapy_item, Sandbox};
 
 fn imported_sandbox() -> Sandbox {
     let sandbox = Sandbox::new();
-    std::fs::create_dir_all(sandbox.root.path()).unwrap();
-    let file = sandbox.root.path().join("items.jsonl");
     let items = [
         therapy_item(
             "a/cbt-therapy-dialogues",
@@ -22,9 +20,7 @@ fn imported_sandbox() -> Sandbox {
         FakeHub::dataset_item("d/sunsets", "Photos of sunsets.", &[]),
         FakeHub::dataset_item("e/Therapydataset_formatted", "", &[]),
     ];
-    let text: Vec<String> = items.iter().map(|i| i.to_string()).collect();
-    std::fs::write(&file, text.join("\n")).unwrap();
-    assert_ok(&sandbox.run(&["import", file.to_str().unwrap()]));
+    sandbox.import_items(&items);
     sandbox
 }
 

@@ -1,7 +1,7 @@
 //! Kinds end to end: `--kind` filters, JSON carries `kind`, `--explain` and `show` say which
 //! evidence moved the relevance (topic, form, structure).
 
-use crate::common::{assert_ok, stdout, Sandbox};
+use crate::common::{stdout, Sandbox};
 use serde_json::{json, Value};
 
 fn item(n: usize, id: &str, description: &str, tags: &[&str], card: Value) -> Value {
@@ -22,13 +22,7 @@ fn kind_filter_json_and_explanations() {
         item(3, "shop/street-images", "Street scene photos with bounding boxes.", &["task_categories:object-detection"], json!({})),
     ];
     let sandbox = Sandbox::new();
-    let file = sandbox.root.path().join("items.jsonl");
-    std::fs::write(
-        &file,
-        items.iter().map(|i| format!("{i}\n")).collect::<String>(),
-    )
-    .unwrap();
-    assert_ok(&sandbox.run(&["import", file.to_str().unwrap()]));
+    sandbox.import_items(&items);
 
     let text = sandbox.query_names(&["--kind", "mental_health_text"]);
     assert_eq!(text, ["lab/depression-reddit-posts"]);

@@ -38,10 +38,7 @@ fn catalog() -> Sandbox {
         ));
     }
     let sandbox = Sandbox::new();
-    let file = sandbox.root.path().join("items.jsonl");
-    let lines: String = items.iter().map(|i| format!("{i}\n")).collect();
-    std::fs::write(&file, lines).unwrap();
-    assert_ok(&sandbox.run(&["import", file.to_str().unwrap()]));
+    sandbox.import_items(&items);
     sandbox
 }
 

@@ -68,6 +68,14 @@ impl Sandbox {
         jsonl_names(&stdout(&out))
     }
 
+    /// Writes Hub listing items as JSONL into the sandbox and runs `catalog import` on them.
+    pub fn import_items(&self, items: &[serde_json::Value]) {
+        let file = self.root.path().join("items.jsonl");
+        let lines: String = items.iter().map(|i| format!("{i}\n")).collect();
+        std::fs::write(&file, lines).expect("write items.jsonl");
+        assert_ok(&self.run(&["import", file.to_str().expect("UTF-8 temp path")]));
+    }
+
     /// `sync` against a fake hub (both Hub and viewer on it).
     pub fn sync(&self, hub_url: &str, extra: &[&str]) -> Output {
         let mut args = vec!["sync", "--hub-url", hub_url, "--viewer-url", hub_url];
