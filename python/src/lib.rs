@@ -32,7 +32,8 @@ fn to_py(error: ApiError, data_dir: &Path) -> PyErr {
     use catalog::search::SearchError;
     use catalog::store::StoreError;
     match &error {
-        ApiError::Store(StoreError::Missing(_)) | ApiError::Search(SearchError::Missing(_)) => {
+        ApiError::Store(StoreError::Missing(_))
+        | ApiError::Search(SearchError::Missing(_) | SearchError::Outdated(_)) => {
             CatalogNotFoundError::new_err(format!(
                 "{error} (data dir {}: run therapy_catalog.sync() or `catalog sync` first)",
                 data_dir.display()

@@ -73,7 +73,7 @@ pub fn exit_code_for(error: &anyhow::Error) -> u8 {
             Some(StoreError::Missing(_))
         ) || matches!(
             cause.downcast_ref::<SearchError>(),
-            Some(SearchError::Missing(_))
+            Some(SearchError::Missing(_) | SearchError::Outdated(_))
         ) {
             return exit::MISSING_CATALOG;
         }

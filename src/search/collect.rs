@@ -5,6 +5,7 @@
 
 use super::query::QueryFilters;
 use super::rank::Weights;
+use super::schema::from_fixed;
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 use tantivy::collector::{Collector, SegmentCollector};
@@ -69,10 +70,10 @@ pub struct RankSegment {
     filters: QueryFilters,
     weights: Weights,
     keep: Option<usize>,
-    relevance: Column<f64>,
-    quality: Column<f64>,
-    turns: Column<f64>,
-    popularity: Column<f64>,
+    relevance: Column<u64>,
+    quality: Column<u64>,
+    turns: Column<u64>,
+    popularity: Column<u64>,
     avg_turns: Option<Column<f64>>,
     turns_lower_bound: Option<Column<f64>>,
     last_modified: Option<Column<i64>>,
@@ -97,10 +98,10 @@ impl Collector for RankCollector {
             filters: self.filters.clone(),
             weights: self.weights,
             keep: self.keep,
-            relevance: ff.f64("relevance")?,
-            quality: ff.f64("quality")?,
-            turns: ff.f64("turns_factor")?,
-            popularity: ff.f64("popularity")?,
+            relevance: ff.u64("relevance")?,
+            quality: ff.u64("quality")?,
+            turns: ff.u64("turns_factor")?,
+            popularity: ff.u64("popularity")?,
             avg_turns: if needs_turns {
                 Some(ff.f64("avg_turns")?)
             } else {
@@ -248,10 +249,10 @@ impl SegmentCollector for RankSegment {
     type Fruit = (usize, Vec<Candidate>);
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        let relevance = value_at(&self.relevance, doc);
-        let quality = value_at(&self.quality, doc);
-        let turns = value_at(&self.turns, doc);
-        let popularity = value_at(&self.popularity, doc);
+        let relevance = from_fixed(value_at(&self.relevance, doc));
+        let quality = from_fixed(value_at(&self.quality, doc));
+        let turns = from_fixed(value_at(&self.turns, doc));
+        let popularity = from_fixed(value_at(&self.popularity, doc));
         self.consider(doc, score, relevance, quality, turns, popularity);
     }
 
@@ -267,8 +268,9 @@ impl SegmentCollector for RankSegment {
             self.turns.first_vals(chunk, &mut turns[..n]);
             self.popularity.first_vals(chunk, &mut popularity[..n]);
             for (i, &doc) in chunk.iter().enumerate() {
-                let figure =
-                    |column: &[Option<f64>; BLOCK]| column.get(i).copied().flatten().unwrap_or(0.0);
+                let figure = |column: &[Option<u64>; BLOCK]| {
+                    from_fixed(column.get(i).copied().flatten().unwrap_or(0))
+                };
                 let (r, q, t, p) = (
                     figure(relevance),
                     figure(quality),

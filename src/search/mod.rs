@@ -27,6 +27,11 @@ pub enum SearchError {
     /// No index generation exists yet.
     #[error("no search index in {0} — run `catalog reindex`")]
     Missing(PathBuf),
+    /// The live generation was written with another schema (an older version of catalog).
+    #[error(
+        "the search index in {0} was built by another version of catalog — run `catalog reindex`"
+    )]
+    Outdated(PathBuf),
     /// tantivy failed.
     #[error("search index error: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
@@ -72,10 +77,10 @@ impl CatalogIndex {
         if threads > 1 && index.searchable_segment_ids()?.len() > 1 {
             index.set_multithread_executor(threads)?;
         }
-        let (_, fields) = build_schema();
-        // The schema is fixed per build; an index with other fields is treated as missing.
-        if index.schema().get_field("bulk_default_score").is_err() {
-            return Err(SearchError::Missing(index_root.to_path_buf()));
+        let (schema, fields) = build_schema();
+        // The schema is fixed per build: an index with other fields or types is rebuilt.
+        if index.schema() != schema {
+            return Err(SearchError::Outdated(index_root.to_path_buf()));
         }
         Ok(CatalogIndex { index, fields })
     }
@@ -138,7 +143,9 @@ pub fn update_index(
 ) -> Result<u64> {
     let live = match CatalogIndex::open(index_root) {
         Ok(live) => live,
-        Err(SearchError::Missing(_)) => return rebuild(store, lexicon, index_root, progress),
+        Err(SearchError::Missing(_) | SearchError::Outdated(_)) => {
+            return rebuild(store, lexicon, index_root, progress)
+        }
         Err(e) => return Err(e),
     };
     let mut writer: IndexWriter = live.index.writer_with_num_threads(1, WRITER_HEAP / 2)?;

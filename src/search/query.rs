@@ -170,7 +170,10 @@ fn build_query(
 /// Datasets whose relevance is at least `minimum` (a range over the fast field; no scoring).
 pub(super) fn relevance_at_least(idx: &CatalogIndex, minimum: f64) -> RangeQuery {
     RangeQuery::new(
-        Bound::Included(Term::from_field_f64(idx.fields.relevance, minimum)),
+        Bound::Included(Term::from_field_u64(
+            idx.fields.relevance,
+            super::schema::fixed_at_least(minimum),
+        )),
         Bound::Unbounded,
     )
 }
@@ -201,17 +204,21 @@ pub fn search(
         // Without text the score needs no normalisation: keep only the best `wanted` per segment.
         keep: if has_text { None } else { Some(wanted) },
     };
-    // Without text the candidates alone often decide the page (see `prune`).
+    // The candidates, and only the few others that can reach the page, usually decide it (see
+    // `prune`); otherwise every match is ranked.
     let pruned = if has_text {
-        None
+        super::prune::text_ranking(idx, &searcher, &query, &collector, wanted)?
     } else {
         super::prune::candidates_only(idx, &searcher, &query, &collector, wanted)?
     };
-    let (total, candidates) = match pruned {
-        Some(found) => found,
-        None => searcher.search(&query, &collector)?,
+    let (total, candidates, best_bm25) = match pruned {
+        Some(p) => (p.matches, p.candidates, p.best_bm25),
+        None => {
+            let (total, candidates) = searcher.search(&query, &collector)?;
+            let best = candidates.iter().map(|c| c.bm25).fold(0f32, f32::max);
+            (total, candidates, best)
+        }
     };
-    let best_bm25 = candidates.iter().map(|c| c.bm25).fold(0f32, f32::max);
     let weight_sum = weights.total(has_text);
     let mut scored: Vec<(f64, Candidate)> = candidates
         .into_iter()

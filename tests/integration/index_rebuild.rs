@@ -96,3 +96,34 @@ fn pages_of_the_whole_catalog_agree_with_the_full_ranking() {
     );
     assert!(names(&["--offset", "10"]).is_empty());
 }
+
+#[test]
+fn an_index_written_with_another_schema_is_reported_and_rebuilt() {
+    let sandbox = imported_sandbox();
+    // What an older catalog left: a live generation whose ranking columns are `f64`.
+    let generation_dir = sandbox
+        .data_dir()
+        .join("index")
+        .join(generation(&sandbox).trim());
+    std::fs::remove_dir_all(&generation_dir).unwrap();
+    std::fs::create_dir_all(&generation_dir).unwrap();
+    let mut old = tantivy::schema::Schema::builder();
+    old.add_text_field("id", tantivy::schema::STRING | tantivy::schema::STORED);
+    old.add_f64_field("relevance", tantivy::schema::FAST);
+    tantivy::Index::create_in_dir(&generation_dir, old.build()).unwrap();
+
+    let out = sandbox.run(&["query", "therapy"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("built by another version of catalog — run `catalog reindex`"),
+        "{}",
+        stderr(&out)
+    );
+    // The next import rebuilds it (as a sync would), and the catalog answers again.
+    sandbox.import_items(&[therapy_item("f/peer-support", "Peer support chats.")]);
+    let names = sandbox.query_names(&["therapy"]);
+    assert!(
+        names.contains(&"a/cbt-therapy-dialogues".to_string()),
+        "{names:?}"
+    );
+}
