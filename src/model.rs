@@ -130,7 +130,7 @@ impl DatasetRecord {
             downloads_all_time: int(obj.get("downloadsAllTime")),
             likes: int(obj.get("likes")).unwrap_or(0).max(0),
             trending_score: obj.get("trendingScore").and_then(Value::as_f64),
-            description: text(obj.get("description")),
+            description: listing_description(obj.get("description")),
             citation: text(obj.get("citation")),
             paperswithcode_id: text(obj.get("paperswithcode_id")),
             used_storage,
@@ -179,6 +179,27 @@ fn text(v: Option<&Value>) -> Option<String> {
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_string)
+}
+
+/// The Hub's tail on a cut description: `… See the full description on the dataset page: <url>.`
+const CUT_DESCRIPTION_TAIL: &str = "See the full description on the dataset page:";
+
+/// The listing's description without the Hub's tail on a cut one, which says only that it was
+/// cut and where the page is (derivable from the id): the cut stays marked with `…`. The tail
+/// is a tenth of a stored row at Hub scale and put the same six words in every cut description
+/// that is searched or scored.
+fn listing_description(v: Option<&Value>) -> Option<String> {
+    let description = text(v)?;
+    let Some(at) = description.rfind(CUT_DESCRIPTION_TAIL) else {
+        return Some(description);
+    };
+    let (head, tail) = description.split_at_checked(at)?;
+    let url = tail.get(CUT_DESCRIPTION_TAIL.len()..).unwrap_or("").trim();
+    if !url.starts_with("http") || url.contains(char::is_whitespace) {
+        return Some(description);
+    }
+    let head = head.trim_end().trim_end_matches('…').trim_end();
+    (!head.is_empty()).then(|| format!("{head}…"))
 }
 
 fn int(v: Option<&Value>) -> Option<i64> {
@@ -293,6 +314,54 @@ fn card_num_rows(dataset_info: Option<&Value>) -> Option<i64> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn the_hub_tail_of_a_cut_description_is_dropped_and_the_cut_kept() {
+        let description = |text: &str| {
+            DatasetRecord::from_listing_item(&json!({"id": "a/b", "description": text}))
+                .unwrap()
+                .description
+        };
+        // As recorded from the Hub (plain-text README extract, cut, then the tail).
+        assert_eq!(
+            description(
+                "Counseling dialogues between a client and a therapist, in Turkish. İstanbul … See the full description on the dataset page: https://huggingface.co/datasets/a/b."
+            )
+            .as_deref(),
+            Some("Counseling dialogues between a client and a therapist, in Turkish. İstanbul…")
+        );
+        // Text that only mentions the phrase is kept whole; so is an uncut description.
+        let mention = "Notes: See the full description on the dataset page: below, in section 2.";
+        assert_eq!(description(mention).as_deref(), Some(mention));
+        assert_eq!(description("Short card.").as_deref(), Some("Short card."));
+        // Nothing but the tail: no description.
+        assert_eq!(
+            description("… See the full description on the dataset page: https://huggingface.co/datasets/a/b."),
+            None
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(crate::test_support::cases()))]
+        /// Any description (and any text before the tail) normalises without a panic, and the
+        /// result never carries the tail.
+        #[test]
+        fn property_descriptions_of_arbitrary_text_normalise(
+            head in crate::test_support::hostile_text(),
+            cut in proptest::bool::ANY,
+        ) {
+            let text = if cut {
+                format!("{head} … {CUT_DESCRIPTION_TAIL} https://huggingface.co/datasets/a/b.")
+            } else {
+                head.clone()
+            };
+            let record = DatasetRecord::from_listing_item(&json!({"id": "a/b", "description": text}))
+                .unwrap();
+            if cut {
+                proptest::prop_assert!(!record.description.unwrap_or_default().contains(CUT_DESCRIPTION_TAIL));
+            }
+        }
+    }
 
     #[test]
     fn string_or_list_fields_are_normalised() {
