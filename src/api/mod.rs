@@ -99,15 +99,7 @@ impl Catalog {
         let want = offset.saturating_add(limit);
         let mut window = want.saturating_mul(3).saturating_add(40);
         loop {
-            let result = search(
-                &self.index,
-                self.scorer.lexicon(),
-                text,
-                filters,
-                weights,
-                0,
-                window,
-            )?;
+            let result = search(&self.index, text, filters, weights, 0, window)?;
             let ids: Vec<String> = result.hits.iter().map(|h| h.id.clone()).collect();
             let families = self.store.family_ids(&ids)?;
             let mut kept: Vec<(usize, usize)> = Vec::new(); // (hit index, other members)
@@ -154,15 +146,7 @@ impl Catalog {
         limit: usize,
         explain: bool,
     ) -> Result<(usize, Vec<ExportRecord>), ApiError> {
-        let result = search(
-            &self.index,
-            self.scorer.lexicon(),
-            text,
-            filters,
-            weights,
-            offset,
-            limit,
-        )?;
+        let result = search(&self.index, text, filters, weights, offset, limit)?;
         let hits: Vec<(&RankedHit, usize)> = result.hits.iter().map(|h| (h, 0)).collect();
         Ok((result.total, self.records_of(&hits, explain)?))
     }

@@ -141,7 +141,6 @@ pub fn run(config: &Config, args: SimilarArgs) -> anyhow::Result<ExitCode> {
         .map_err(anyhow::Error::msg)?;
     let result = search(
         &index,
-        scorer.lexicon(),
         &words.join(" "),
         &QueryFilters::default(),
         &weights,

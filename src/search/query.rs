@@ -1,11 +1,10 @@
-//! Offline query: lenient text parsing with field boosts and acronym expansion, filters on fast
+//! Offline query: lenient text parsing with field boosts, filters on fast
 //! fields and facets, and the composite rank (see [`super::rank`]).
 
 use super::collect::{Candidate, RankCollector};
 use super::rank::Weights;
 use super::schema::boosted_text_fields;
 use super::{CatalogIndex, Result};
-use crate::score::Lexicon;
 use crate::turns::ConversationFormat;
 use std::ops::Bound;
 use tantivy::query::{
@@ -84,31 +83,8 @@ pub struct SearchResult {
     pub hits: Vec<RankedHit>,
 }
 
-/// Adds acronym expansions to the query text: `CBT` → `CBT "cognitive behavioral therapy"`.
-fn expand_query(lexicon: &Lexicon, text: &str) -> String {
-    let mut out = text.to_string();
-    for word in text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        for (acronym, long_forms) in lexicon.acronyms() {
-            if acronym.eq_ignore_ascii_case(word) {
-                for long in long_forms {
-                    out.push_str(&format!(" \"{}\"", long.replace('"', " ")));
-                }
-            }
-        }
-    }
-    out
-}
-
 /// The text part of the query (everything when empty) plus licence/language facet filters.
-fn build_query(
-    idx: &CatalogIndex,
-    lexicon: &Lexicon,
-    text: &str,
-    filters: &QueryFilters,
-) -> BooleanQuery {
+fn build_query(idx: &CatalogIndex, text: &str, filters: &QueryFilters) -> BooleanQuery {
     let f = &idx.fields;
     let text_query: Box<dyn Query> = if text.trim().is_empty() {
         Box::new(AllQuery)
@@ -119,8 +95,11 @@ fn build_query(
         for (field, boost) in boosted {
             parser.set_field_boost(field, boost);
         }
-        // Lenient: a stray quote, colon or parenthesis never errors.
-        let (query, _ignored_errors) = parser.parse_query_lenient(&expand_query(lexicon, text));
+        // Lenient: a stray quote, colon or parenthesis never errors. Acronyms need no expansion
+        // here: the index holds them expanded both ways (`expanded`; "CBT" is indexed beside
+        // "cognitive behavioral therapy" and vice versa), so a query stays one union of terms
+        // instead of also scoring phrases in every field.
+        let (query, _ignored_errors) = parser.parse_query_lenient(text);
         query
     };
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query)];
@@ -181,7 +160,6 @@ pub(super) fn relevance_at_least(idx: &CatalogIndex, minimum: f64) -> RangeQuery
 /// Runs a query and returns one page of ranked hits.
 pub fn search(
     idx: &CatalogIndex,
-    lexicon: &Lexicon,
     text: &str,
     filters: &QueryFilters,
     weights: &Weights,
@@ -196,7 +174,7 @@ pub fn search(
         .try_into()?;
     let searcher = reader.searcher();
     let has_text = !text.trim().is_empty();
-    let query = build_query(idx, lexicon, text, filters);
+    let query = build_query(idx, text, filters);
     let wanted = offset.saturating_add(limit);
     let collector = RankCollector {
         filters: filters.clone(),

@@ -339,3 +339,24 @@ fn read_commands_need_no_network() {
         assert_ok(&out);
     }
 }
+
+#[test]
+fn acronyms_and_their_long_forms_find_each_other() {
+    // The index holds both spellings; the query text itself is not expanded.
+    let sandbox = Sandbox::new();
+    sandbox.import_items(&[
+        FakeHub::dataset_item(
+            "x/skills-sessions",
+            "Sessions of dialectical behavior therapy with clients.",
+            &[],
+        ),
+        FakeHub::dataset_item("y/coaching-chats", "DBT skills coaching chats.", &[]),
+        FakeHub::dataset_item("z/sunsets", "Photos of sunsets.", &[]),
+    ]);
+    let mut by_acronym = sandbox.query_names(&["DBT"]);
+    by_acronym.sort();
+    assert_eq!(by_acronym, vec!["x/skills-sessions", "y/coaching-chats"]);
+    let mut by_long_form = sandbox.query_names(&["dialectical behavior therapy"]);
+    by_long_form.sort();
+    assert_eq!(by_long_form, vec!["x/skills-sessions", "y/coaching-chats"]);
+}
