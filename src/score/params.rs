@@ -75,7 +75,7 @@ impl Default for ScoringParams {
             format_scale: 0.6,
             unknown_format: 0.8,
             conversational_bonus: 0.2,
-            non_conversational_penalty: 0.45,
+            non_conversational_penalty: 0.6,
             extra_field_bonus: 0.15,
             compound_factor: 0.9,
             card_text_max_chars: 16_384,
