@@ -346,6 +346,50 @@ fn changed_sha_is_rewritten_and_resampled() {
 }
 
 #[test]
+fn import_of_several_batches_keeps_every_item_and_stops_at_unreadable_input() {
+    let sandbox = Sandbox::new();
+    let file = sandbox.root.path().join("many.jsonl");
+    let mut lines: Vec<String> = (0..12_002)
+        .map(|n| {
+            serde_json::to_string(&FakeHub::dataset_item(
+                &format!("o{n}/set-{n}"),
+                "rows",
+                &[],
+            ))
+            .unwrap()
+        })
+        .collect();
+    lines.insert(7_000, "{\"no\": \"id\"}".to_string());
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let out = sandbox.run(&["import", file.to_str().unwrap()]);
+    assert_ok(&out);
+    assert!(
+        stdout(&out).contains(
+            "imported 12002 datasets (12002 new, 0 changed, 0 unchanged, 1 invalid lines)"
+        ),
+        "{}",
+        stdout(&out)
+    );
+    // Bytes that are not UTF-8 end the import with the line named; what came before is kept.
+    let mut bytes = lines[..6_000].join("\n").into_bytes();
+    bytes.extend_from_slice(b"\n\xff\xfe not text\n");
+    let fresh = Sandbox::new();
+    let broken = fresh.root.path().join("broken.jsonl");
+    std::fs::write(&broken, bytes).unwrap();
+    let out = fresh.run(&["import", broken.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot read line 6001"),
+        "{}",
+        stderr(&out)
+    );
+    assert_ok(&fresh.run(&["reindex"]));
+    for kept in ["o0/set-0", "o4999/set-4999", "o5999/set-5999"] {
+        assert_eq!(fresh.show_json(kept)["id"].as_str(), Some(kept));
+    }
+}
+
+#[test]
 fn import_ingests_listing_items_offline() {
     let sandbox = Sandbox::new();
     std::fs::create_dir_all(sandbox.root.path()).unwrap();
