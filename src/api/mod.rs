@@ -8,6 +8,7 @@ use crate::output::record::ExportRecord;
 use crate::score::{Lexicon, Scorer};
 use crate::search::{search, CatalogIndex, QueryFilters, RankedHit, Weights};
 use crate::store::Store;
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -41,9 +42,9 @@ pub struct Catalog {
     pub store: Store,
     /// The tantivy index.
     pub index: CatalogIndex,
-    /// The scorer: its lexicon expands query text; it recomputes the evidence the catalog did
-    /// not keep.
-    pub scorer: Scorer,
+    /// The scorer, which recomputes the evidence the catalog did not keep; built on first use
+    /// (see [`Catalog::scorer`]).
+    scorer: OnceCell<Scorer>,
 }
 
 /// One page of a ranked query.
@@ -56,20 +57,44 @@ pub struct QueryPage {
 }
 
 impl Catalog {
+    /// A catalog of an opened store and index, scoring with `lexicon` (`None`: the built-in
+    /// one, compiled only when a page needs it).
+    pub fn from_parts(store: Store, index: CatalogIndex, lexicon: Option<Lexicon>) -> Catalog {
+        let scorer = OnceCell::new();
+        if let Some(lexicon) = lexicon {
+            let _ = scorer.set(Scorer::new(lexicon, chrono::Utc::now().date_naive()));
+        }
+        Catalog {
+            store,
+            index,
+            scorer,
+        }
+    }
+
     /// Opens the catalog and index of a data dir read-only, with `lexicon`.
     pub fn open_with(data_dir: &Path, lexicon: Lexicon) -> Result<Catalog, ApiError> {
         let store = Store::open_read_only(&data_dir.join("catalog.sqlite3"))?;
         let index = CatalogIndex::open(&data_dir.join("index"))?;
-        Ok(Catalog {
-            store,
-            index,
-            scorer: Scorer::new(lexicon, chrono::Utc::now().date_naive()),
-        })
+        Ok(Catalog::from_parts(store, index, Some(lexicon)))
     }
 
     /// Opens the catalog of a data dir with the built-in lexicon.
     pub fn open(data_dir: &Path) -> Result<Catalog, ApiError> {
-        Catalog::open_with(data_dir, Lexicon::builtin()?)
+        let store = Store::open_read_only(&data_dir.join("catalog.sqlite3"))?;
+        let index = CatalogIndex::open(&data_dir.join("index"))?;
+        Ok(Catalog::from_parts(store, index, None))
+    }
+
+    /// The scorer. Answering a query needs it only to recompute the evidence of datasets the
+    /// catalog keeps light (below the candidate floor) when one is on the page, so the built-in
+    /// lexicon — a couple of milliseconds of every process to compile — is compiled on first
+    /// use.
+    pub fn scorer(&self) -> Result<&Scorer, ApiError> {
+        if let Some(scorer) = self.scorer.get() {
+            return Ok(scorer);
+        }
+        let scorer = Scorer::new(Lexicon::builtin()?, chrono::Utc::now().date_naive());
+        Ok(self.scorer.get_or_init(|| scorer))
     }
 
     /// Runs a ranked query. With `collapse`, each family of copies shows once, as its
@@ -165,17 +190,22 @@ impl Catalog {
             .into_iter()
             .map(|d| (d.record.id.clone(), d))
             .collect();
-        Ok(hits
-            .iter()
+        hits.iter()
             .filter_map(|&(hit, others)| {
                 let mut d = stored.remove(&hit.id)?;
-                self.scorer.fill_evidence(&d.record, &mut d.scores);
+                // Only datasets the catalog keeps light lack their evidence.
+                if d.scores.relevance_detail.is_none() {
+                    match self.scorer() {
+                        Ok(scorer) => scorer.fill_evidence(&d.record, &mut d.scores),
+                        Err(e) => return Some(Err(e)),
+                    }
+                }
                 let mut record =
                     ExportRecord::from_stored(&d, Some(hit.score), Some(hit.factors), explain);
                 record.collapsed = (others > 0).then_some(others);
-                Some(record)
+                Some(Ok(record))
             })
-            .collect())
+            .collect()
     }
 
     /// Fills `related` (the other members of each record's family).

@@ -30,12 +30,13 @@ pub(crate) fn open_catalog(
     if !quiet {
         warn_if_stale(&store, filters.stale_days);
     }
-    let lexicon = load_lexicon(filters.lexicon.as_deref())?;
-    Ok(Catalog {
-        store,
-        index,
-        scorer: catalog::score::Scorer::new(lexicon, chrono::Utc::now().date_naive()),
-    })
+    // A user's lexicon is loaded now, so a bad file is an error before any output; the
+    // built-in one is compiled only if the page needs it.
+    let lexicon = match filters.lexicon.as_deref() {
+        Some(path) => Some(load_lexicon(Some(path))?),
+        None => None,
+    };
+    Ok(Catalog::from_parts(store, index, lexicon))
 }
 
 fn warn_if_stale(store: &Store, stale_days: u32) {

@@ -360,3 +360,41 @@ fn acronyms_and_their_long_forms_find_each_other() {
     by_long_form.sort();
     assert_eq!(by_long_form, vec!["x/skills-sessions", "y/coaching-chats"]);
 }
+
+#[test]
+fn a_light_dataset_on_the_page_gets_its_evidence_back_and_a_bad_lexicon_is_an_error() {
+    let sandbox = Sandbox::new();
+    sandbox.import_items(&[
+        FakeHub::dataset_item("x/chitchat", "Open-domain dialogue for chatbots.", &[]),
+        FakeHub::dataset_item(
+            "y/therapy-sessions",
+            "Counseling conversations between a therapist and clients.",
+            &[],
+        ),
+    ]);
+    // Below the candidate floor the catalog keeps no evidence; the page recomputes it.
+    let out = sandbox.run(&["query", "chitchat", "--output", "json"]);
+    assert_ok(&out);
+    let records: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let light = &records[0];
+    assert_eq!(light["id"], "x/chitchat");
+    assert!(
+        light["therapeutic_relevance"].as_f64().unwrap() < 0.35,
+        "{light}"
+    );
+    assert!(
+        light["matched_terms"].to_string().contains("dialogue"),
+        "{light}"
+    );
+    // A user's lexicon is read before anything is answered.
+    let bad = sandbox.root.path().join("bad.toml");
+    std::fs::write(&bad, "[[group]]\nkind = \"nonsense\"\n").unwrap();
+    let out = sandbox.run(&["query", "therapy", "--lexicon", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot load lexicon"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).is_empty());
+}
