@@ -84,21 +84,29 @@ fn the_original_tool_is_measurably_worse() {
 /// "<condition> support" phrases; nothing else was tuned on it.
 #[test]
 fn relevance_generalises_to_a_held_out_hand_labelled_set() {
+    let (_, scored) = fixture_scores("relevance-extra.jsonl", false);
+    let m = metrics_at(&scored, DEFAULT_THRESHOLD);
+    assert!(m.f1 >= 0.9, "held-out F1 {:.3}: {m:?}", m.f1);
+    assert!(roc_auc(&scored) >= 0.95);
+}
+
+/// The records of `tests/fixtures/<file>` and their (relevance, is therapy) pairs, scored
+/// through the real path (listing item → record → scorer).
+fn fixture_scores(file: &str, keep_borderline: bool) -> (Vec<EvalRecord>, Vec<(f64, bool)>) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/relevance-extra.jsonl");
+        .join("tests/fixtures")
+        .join(file);
     let text = std::fs::read_to_string(&path).unwrap();
     let records = EvalRecord::parse_jsonl(&text).unwrap();
     let scorer = crate::score::Scorer::new(
         super::lex(),
-        chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
     );
-    let scored = pairs(&records, false, |r| {
+    let scored = pairs(&records, keep_borderline, |r| {
         let record = crate::model::DatasetRecord::from_listing_item(&r.listing_item).unwrap();
         scorer.score(&record).relevance
     });
-    let m = metrics_at(&scored, DEFAULT_THRESHOLD);
-    assert!(m.f1 >= 0.9, "held-out F1 {:.3}: {m:?}", m.f1);
-    assert!(roc_auc(&scored) >= 0.95);
+    (records, scored)
 }
 
 /// The real tuning set (`relevance-tuning-c.jsonl`: 88 real Hub datasets written from stored
@@ -108,19 +116,8 @@ fn relevance_generalises_to_a_held_out_hand_labelled_set() {
 /// only measured with `cargo run --example eval_relevance`.)
 #[test]
 fn relevance_holds_on_the_real_tuning_set() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/relevance-tuning-c.jsonl");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let records = EvalRecord::parse_jsonl(&text).unwrap();
+    let (records, scored) = fixture_scores("relevance-tuning-c.jsonl", true);
     assert_eq!(records.len(), 88);
-    let scorer = crate::score::Scorer::new(
-        super::lex(),
-        chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
-    );
-    let scored = pairs(&records, true, |r| {
-        let record = crate::model::DatasetRecord::from_listing_item(&r.listing_item).unwrap();
-        scorer.score(&record).relevance
-    });
     let m = metrics_at(&scored, DEFAULT_THRESHOLD);
     assert!(m.f1 >= 0.83, "therapy vs rest F1 {:.3}: {m:?}", m.f1);
     assert!(roc_auc(&scored) >= 0.87, "AUC {:.3}", roc_auc(&scored));
