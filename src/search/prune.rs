@@ -25,7 +25,7 @@
 
 use super::collect::{Candidate, RankCollector, RankSegment};
 use super::query::QueryFilters;
-use super::rank::Weights;
+use super::rank::{match_factor, Weights};
 use super::schema::{candidate_facet, from_fixed};
 use super::{CatalogIndex, Result};
 use crate::score::SAMPLING_RELEVANCE_FLOOR;
@@ -167,7 +167,7 @@ pub(super) fn text_ranking(
     // is read (θ = −∞), as the full ranking would.
     let last_kept = if best > 0.0 && weights.text_match > 0.0 && found.len() >= wanted {
         keep_best(&mut found, wanted, |c| {
-            weights.text_match * f64::from(c.bm25) / best + c.static_sum
+            weights.text_match * match_factor(c.bm25, pass.best_bm25) + c.static_sum
         })
     } else {
         f64::NEG_INFINITY
@@ -219,6 +219,15 @@ struct TieredFruit {
     others: Vec<Vec<(DocId, Score)>>,
 }
 
+/// What one segment of [`TieredCollector`] gathers.
+struct SegmentFruit {
+    ordinal: SegmentOrdinal,
+    matches: usize,
+    best_bm25: Score,
+    candidates: Vec<Candidate>,
+    others: Vec<(DocId, Score)>,
+}
+
 /// Per-segment state of [`TieredCollector`].
 struct TieredSegment {
     ordinal: SegmentOrdinal,
@@ -266,32 +275,23 @@ impl Collector for TieredCollector<'_> {
         true
     }
 
-    fn merge_fruits(
-        &self,
-        fruits: Vec<(
-            SegmentOrdinal,
-            usize,
-            Score,
-            Vec<Candidate>,
-            Vec<(DocId, Score)>,
-        )>,
-    ) -> tantivy::Result<TieredFruit> {
+    fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<TieredFruit> {
         let mut merged = TieredFruit {
             matches: 0,
             best_bm25: 0.0,
             candidates: Vec::new(),
             others: Vec::new(),
         };
-        for (ordinal, matches, best, candidates, others) in fruits {
-            merged.matches += matches;
-            merged.best_bm25 = merged.best_bm25.max(best);
-            merged.candidates.extend(candidates);
-            let ordinal = ordinal as usize;
+        for fruit in fruits {
+            merged.matches += fruit.matches;
+            merged.best_bm25 = merged.best_bm25.max(fruit.best_bm25);
+            merged.candidates.extend(fruit.candidates);
+            let ordinal = fruit.ordinal as usize;
             if merged.others.len() <= ordinal {
                 merged.others.resize_with(ordinal + 1, Vec::new);
             }
             if let Some(slot) = merged.others.get_mut(ordinal) {
-                *slot = others;
+                *slot = fruit.others;
             }
         }
         Ok(merged)
@@ -299,13 +299,7 @@ impl Collector for TieredCollector<'_> {
 }
 
 impl SegmentCollector for TieredSegment {
-    type Fruit = (
-        SegmentOrdinal,
-        usize,
-        Score,
-        Vec<Candidate>,
-        Vec<(DocId, Score)>,
-    );
+    type Fruit = SegmentFruit;
 
     fn collect(&mut self, doc: DocId, score: Score) {
         self.matches += 1;
@@ -323,13 +317,12 @@ impl SegmentCollector for TieredSegment {
     }
 
     fn harvest(self) -> Self::Fruit {
-        let (_, candidates) = self.ranking.harvest();
-        (
-            self.ordinal,
-            self.matches,
-            self.best_bm25,
-            candidates,
-            self.others,
-        )
+        SegmentFruit {
+            ordinal: self.ordinal,
+            matches: self.matches,
+            best_bm25: self.best_bm25,
+            candidates: self.ranking.harvest().1,
+            others: self.others,
+        }
     }
 }

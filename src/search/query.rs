@@ -201,8 +201,8 @@ pub fn search(
     let mut scored: Vec<(f64, Candidate)> = candidates
         .into_iter()
         .map(|c| {
-            let text_part = if has_text && best_bm25 > 0.0 {
-                weights.text_match * f64::from(c.bm25 / best_bm25)
+            let text_part = if has_text {
+                weights.text_match * super::rank::match_factor(c.bm25, best_bm25)
             } else {
                 0.0
             };
@@ -232,7 +232,7 @@ pub fn search(
                 score,
                 factors: Factors {
                     text_match: (has_text && best_bm25 > 0.0)
-                        .then(|| f64::from(c.bm25 / best_bm25)),
+                        .then(|| super::rank::match_factor(c.bm25, best_bm25)),
                     bm25: f64::from(c.bm25),
                     quality: c.quality,
                     relevance: c.relevance,

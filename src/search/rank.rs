@@ -92,6 +92,16 @@ impl Weights {
     }
 }
 
+/// The match factor of a BM25 given the best BM25 of the matches (0 when there is none). One
+/// function for the final ranking and for the pruning's cut, so both order near-ties alike.
+pub fn match_factor(bm25: f32, best_bm25: f32) -> f64 {
+    if best_bm25 > 0.0 {
+        f64::from(bm25 / best_bm25)
+    } else {
+        0.0
+    }
+}
+
 /// The turns factor of an average turn count (`None`: unknown → 0).
 pub fn turns_factor(avg: Option<f64>) -> f64 {
     avg.map_or(0.0, |a| ((1.0 + a.max(0.0)).ln() / 31f64.ln()).min(1.0))
