@@ -73,16 +73,18 @@ impl Catalog {
 
     /// Opens the catalog and index of a data dir read-only, with `lexicon`.
     pub fn open_with(data_dir: &Path, lexicon: Lexicon) -> Result<Catalog, ApiError> {
-        let store = Store::open_read_only(&data_dir.join("catalog.sqlite3"))?;
-        let index = CatalogIndex::open(&data_dir.join("index"))?;
-        Ok(Catalog::from_parts(store, index, Some(lexicon)))
+        Catalog::open_dir(data_dir, Some(lexicon))
     }
 
     /// Opens the catalog of a data dir with the built-in lexicon.
     pub fn open(data_dir: &Path) -> Result<Catalog, ApiError> {
+        Catalog::open_dir(data_dir, None)
+    }
+
+    fn open_dir(data_dir: &Path, lexicon: Option<Lexicon>) -> Result<Catalog, ApiError> {
         let store = Store::open_read_only(&data_dir.join("catalog.sqlite3"))?;
         let index = CatalogIndex::open(&data_dir.join("index"))?;
-        Ok(Catalog::from_parts(store, index, None))
+        Ok(Catalog::from_parts(store, index, lexicon))
     }
 
     /// The scorer. Answering a query needs it only to recompute the evidence of datasets the
