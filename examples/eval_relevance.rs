@@ -1,12 +1,20 @@
 //! Measures therapy relevance on a labelled JSONL set (default `tests/fixtures/eval-dev/relevance.jsonl`)
 //! through the real scoring path, and compares with the original tool's keyword scorer.
 //!
-//! `cargo run --example eval_relevance [-- PATH]`
+//! `cargo run --example eval_relevance [-- [--cards CARDS.jsonl] [--summary] PATH]`
+//!
+//! Two figures are measured when the set records READMEs or sample rows (inline, or in a card
+//! file given by `--cards`): *listing*, the score from the listing fields alone, and *synced*,
+//! the score a synced catalog holds (a candidate is scored again with its README and rows; see
+//! `catalog::score::eval::synced_relevance`). `--summary` prints the metrics only, never a
+//! record's score: use it on a held-out set.
 
 use std::time::Instant;
 
 use catalog::model::DatasetRecord;
-use catalog::score::eval::{best_threshold, metrics_at, roc_auc, EvalRecord, Label, Metrics};
+use catalog::score::eval::{
+    best_threshold, metrics_at, roc_auc, synced_relevance, EvalRecord, Label, Metrics,
+};
 use catalog::score::{original_tool_relevance, Lexicon, Scorer, DEFAULT_THRESHOLD};
 
 /// The original tool's `filter_by_therapeutic_relevance` default.
@@ -21,22 +29,62 @@ fn main() {
 
 struct Scored<'a> {
     record: &'a EvalRecord,
+    /// From the listing fields alone.
+    listing: f64,
+    /// As a synced catalog holds it.
     ours: f64,
     original: f64,
     top_terms: String,
     kind: &'static str,
 }
 
-fn run() -> Result<(), String> {
-    let path = std::env::args().nth(1).unwrap_or_else(|| {
-        concat!(
+/// Command-line arguments.
+struct Args {
+    path: String,
+    cards: Option<String>,
+    summary: bool,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        path: concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/tests/fixtures/eval-dev/relevance.jsonl"
         )
-        .into()
-    });
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {path}: {e}"))?;
-    let records = EvalRecord::parse_jsonl(&text).map_err(|e| format!("{path}: {e}"))?;
+        .into(),
+        cards: None,
+        summary: false,
+    };
+    let mut given = std::env::args().skip(1);
+    while let Some(arg) = given.next() {
+        match arg.as_str() {
+            "--cards" => {
+                args.cards = Some(given.next().ok_or("--cards needs a file")?);
+            }
+            "--summary" => args.summary = true,
+            flag if flag.starts_with("--") => return Err(format!("unknown flag {flag}")),
+            _ => args.path = arg,
+        }
+    }
+    Ok(args)
+}
+
+fn read(path: &str) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))
+}
+
+fn run() -> Result<(), String> {
+    let Args {
+        path,
+        cards,
+        summary,
+    } = parse_args()?;
+    let mut records = EvalRecord::parse_jsonl(&read(&path)?).map_err(|e| format!("{path}: {e}"))?;
+    if let Some(cards) = &cards {
+        EvalRecord::attach_cards(&mut records, &read(cards)?)
+            .map_err(|e| format!("{cards}: {e}"))?;
+    }
+    let with_extras = records.iter().filter(|r| r.has_extras()).count();
     let lexicon = Lexicon::builtin().map_err(|e| e.to_string())?;
     // The real path: listing item → DatasetRecord (normalisation) → Scorer, as sync/import do.
     let scorer = Scorer::new(lexicon, chrono::Utc::now().date_naive());
@@ -51,7 +99,8 @@ fn run() -> Result<(), String> {
         .iter()
         .zip(&normalised)
         .map(|(record, dataset)| {
-            let result = scorer.relevance(dataset);
+            let listing = scorer.relevance(dataset).score;
+            let result = synced_relevance(&scorer, record, dataset);
             let mut terms: Vec<String> = result
                 .matched
                 .iter()
@@ -74,6 +123,7 @@ fn run() -> Result<(), String> {
             );
             Scored {
                 record,
+                listing,
                 ours: result.score,
                 original: original_tool_relevance(
                     &record.id,
@@ -100,27 +150,45 @@ fn run() -> Result<(), String> {
         scorer.lexicon().term_count()
     );
     println!("substring scorer of pixelatedempathy/ai academic_sourcing/therapy_dataset_sourcing.py, cut {ORIGINAL_TOOL_THRESHOLD}.");
+    println!(
+        "{with_extras} of {} records carry a README or sample rows: 'ours' is the synced score, 'listing' the listing-only one.",
+        records.len()
+    );
+    if summary {
+        println!("--summary: no record's score is printed.");
+    } else {
+        print_records(&scored);
+    }
+    metrics(&scored);
+    speed(&scorer, &normalised);
+    Ok(())
+}
+
+fn print_records(scored: &[Scored]) {
     println!("('*' after a field = matched inside a glued id token; '-' = negative / non-conversation evidence)\n");
     println!(
-        "{:<11} {:>6} {:>5}  {:<58} top terms",
-        "label", "ours", "orig", "id"
+        "{:<11} {:>6} {:>7} {:>5}  {:<58} top terms",
+        "label", "ours", "listing", "orig", "id"
     );
-    for s in &scored {
+    for s in scored {
         let flag = match (s.record.label, s.ours >= DEFAULT_THRESHOLD) {
             (Label::Therapy, false) => "  <- missed",
             (Label::NotTherapy, true) => "  <- false positive",
             _ => "",
         };
         println!(
-            "{:<11} {:>6.3} {:>5.2}  {:<58} {}{flag}",
+            "{:<11} {:>6.3} {:>7.3} {:>5.2}  {:<58} {}{flag}",
             s.record.label.as_str(),
             s.ours,
+            s.listing,
             s.original,
             truncate(&s.record.id, 58),
             s.top_terms
         );
     }
+}
 
+fn metrics(scored: &[Scored]) {
     let pairs = |score: fn(&Scored) -> f64, keep_borderline: bool| -> Vec<(f64, bool)> {
         scored
             .iter()
@@ -129,6 +197,7 @@ fn run() -> Result<(), String> {
             .collect()
     };
     let ours = |s: &Scored| s.ours;
+    let listing = |s: &Scored| s.listing;
     let original = |s: &Scored| s.original;
 
     println!("\nMetrics (positive = therapy; predicted therapy when score >= threshold)");
@@ -138,6 +207,7 @@ fn run() -> Result<(), String> {
     );
     for (name, score, cut) in [
         ("ours", ours as fn(&Scored) -> f64, DEFAULT_THRESHOLD),
+        ("listing-only", listing, DEFAULT_THRESHOLD),
         ("original tool", original, ORIGINAL_TOOL_THRESHOLD),
     ] {
         for (setting, keep) in [
@@ -194,18 +264,19 @@ fn run() -> Result<(), String> {
             of("other")
         );
     }
+}
 
+fn speed(scorer: &Scorer, normalised: &[DatasetRecord]) {
     let rounds = 200;
     let started = Instant::now();
     let mut checksum = 0.0;
     for _ in 0..rounds {
-        for dataset in &normalised {
+        for dataset in normalised {
             checksum += scorer.score(dataset).relevance;
         }
     }
-    let micros = started.elapsed().as_secs_f64() * 1e6 / (rounds * records.len()) as f64;
-    println!("\nSpeed: {micros:.1} µs per record (relevance + quality) on average over {} scorings (checksum {checksum:.1}; use --release for production figures)", rounds * records.len());
-    Ok(())
+    let micros = started.elapsed().as_secs_f64() * 1e6 / (rounds * normalised.len().max(1)) as f64;
+    println!("\nSpeed: {micros:.1} µs per record (relevance + quality) on average over {} scorings (checksum {checksum:.1}; use --release for production figures)", rounds * normalised.len());
 }
 
 fn print_row(name: &str, m: &Metrics, auc: f64) {

@@ -5,7 +5,8 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::RelevanceInput;
+use super::{Relevance, RelevanceInput, Scorer, ScoringExtras, SAMPLING_RELEVANCE_FLOOR};
+use crate::model::DatasetRecord;
 
 /// A record's label.
 #[derive(
@@ -55,6 +56,21 @@ struct RawRecord {
     likes: Option<i64>,
     #[serde(default)]
     last_modified: Option<String>,
+    #[serde(default)]
+    readme: Option<String>,
+    #[serde(default)]
+    sample_text: Option<String>,
+}
+
+/// One line of a card file (`relevance-cards-*.jsonl`): what a sync would fetch for a record
+/// beyond its listing, kept beside the set so the set's own lines stay listing-only.
+#[derive(Deserialize)]
+struct CardLine {
+    id: String,
+    #[serde(default)]
+    readme: Option<String>,
+    #[serde(default)]
+    sample_text: Option<String>,
 }
 
 /// One labelled dataset, with the fields the scorer reads.
@@ -75,6 +91,10 @@ pub struct EvalRecord {
     /// The record as a Hub `/api/datasets` item (`id`, `tags`, `cardData`, `description`,
     /// `downloads`, `likes`, `lastModified`), to score it through the catalog's real path.
     pub listing_item: Value,
+    /// The full README, when it was recorded (what the sync fetches for a candidate).
+    pub readme: Option<String>,
+    /// Text of real data rows, when recorded (what the sync samples for a candidate).
+    pub sample_text: Option<String>,
 }
 
 impl EvalRecord {
@@ -112,7 +132,48 @@ impl EvalRecord {
             task_categories,
             description: raw.description,
             listing_item,
+            readme: raw.readme,
+            sample_text: raw.sample_text,
         })
+    }
+
+    /// Adds the READMEs and sample rows of a card file (JSONL of `id`, `readme`,
+    /// `sample_text`) to `records`. Every line must name a record of the set: a card for an
+    /// unknown id is an error, so a renamed record cannot silently lose its card.
+    pub fn attach_cards(records: &mut [EvalRecord], cards: &str) -> Result<(), String> {
+        for (n, line) in cards.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let card: CardLine =
+                serde_json::from_str(line).map_err(|e| format!("line {}: {e}", n + 1))?;
+            let record = records
+                .iter_mut()
+                .find(|r| r.id == card.id)
+                .ok_or_else(|| format!("line {}: no record {:?} in the set", n + 1, card.id))?;
+            if card.readme.is_some() {
+                record.readme = card.readme;
+            }
+            if card.sample_text.is_some() {
+                record.sample_text = card.sample_text;
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether a README or sample rows were recorded.
+    pub fn has_extras(&self) -> bool {
+        self.readme.is_some() || self.sample_text.is_some()
+    }
+
+    /// What the sync would have measured, for the scorer. Whether the rows held a
+    /// conversation layout is not recorded, so it stays unknown (the card's schema decides).
+    pub fn extras(&self) -> ScoringExtras<'_> {
+        ScoringExtras {
+            readme: self.readme.as_deref(),
+            conversation_text: self.sample_text.as_deref(),
+            measured_conversation: None,
+        }
     }
 
     /// Parses a whole JSONL text (blank lines skipped); errors name the line.
@@ -136,6 +197,22 @@ impl EvalRecord {
             conversation_text: None,
             structure: Default::default(),
         }
+    }
+}
+
+/// Relevance the way a synced catalog holds it: every dataset is scored from its listing
+/// first; a candidate (at or above [`SAMPLING_RELEVANCE_FLOOR`]) then has its README and rows
+/// fetched and is scored again with them. `dataset` is `record`'s listing item normalised.
+pub fn synced_relevance(
+    scorer: &Scorer,
+    record: &EvalRecord,
+    dataset: &DatasetRecord,
+) -> Relevance {
+    let light = scorer.relevance(dataset);
+    if light.score >= SAMPLING_RELEVANCE_FLOOR && record.has_extras() {
+        scorer.relevance_with(dataset, &record.extras())
+    } else {
+        light
     }
 }
 

@@ -64,3 +64,64 @@ fn records_merge_card_fields() {
         .unwrap_err()
         .starts_with("line 2"));
 }
+
+#[test]
+fn card_files_attach_by_id_and_reject_unknown_ids() {
+    let set = "{\"id\":\"o/a\",\"label\":\"therapy\"}\n{\"id\":\"o/b\",\"label\":\"not_therapy\",\"readme\":\"inline\"}\n";
+    let mut records = EvalRecord::parse_jsonl(set).unwrap();
+    assert!(!records[0].has_extras());
+    assert_eq!(records[1].readme.as_deref(), Some("inline"));
+    let cards = "{\"id\":\"o/a\",\"readme\":\"# A\",\"sample_text\":\"hi\"}\n\n{\"id\":\"o/b\",\"readme\":null}\n";
+    EvalRecord::attach_cards(&mut records, cards).unwrap();
+    assert_eq!(records[0].readme.as_deref(), Some("# A"));
+    assert_eq!(records[0].sample_text.as_deref(), Some("hi"));
+    assert_eq!(
+        records[1].readme.as_deref(),
+        Some("inline"),
+        "a card without a README keeps the set's own"
+    );
+    let unknown = EvalRecord::attach_cards(&mut records, "{\"id\":\"o/c\",\"readme\":\"x\"}");
+    assert!(unknown.unwrap_err().contains("o/c"));
+}
+
+/// The synced score re-reads a candidate with its README, and leaves a dataset below the
+/// candidate floor as its listing scored it (the sync fetches no README for it).
+#[test]
+fn synced_relevance_rescores_candidates_only() {
+    let scorer = crate::score::Scorer::new(
+        crate::score::Lexicon::builtin().unwrap(),
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+    );
+    let readme = "---\nlicense: mit\n---\n# Data\nCounseling conversations between a therapist and a client, multi-turn psychotherapy sessions with reflections and open questions.";
+    let score = |line: &str| {
+        let mut records = EvalRecord::parse_jsonl(line).unwrap();
+        let dataset =
+            crate::model::DatasetRecord::from_listing_item(&records[0].listing_item).unwrap();
+        let listing = scorer.relevance(&dataset).score;
+        let card = serde_json::json!({"id": records[0].id, "readme": readme}).to_string();
+        EvalRecord::attach_cards(&mut records, &card).unwrap();
+        (
+            listing,
+            super::super::eval::synced_relevance(&scorer, &records[0], &dataset).score,
+        )
+    };
+    let (listing, synced) = score(
+        r#"{"id":"o/counseling-dialogues","label":"therapy","description":"Counseling dialogues."}"#,
+    );
+    assert!(
+        listing >= crate::score::SAMPLING_RELEVANCE_FLOOR,
+        "{listing}"
+    );
+    assert!(
+        synced > listing,
+        "README evidence must count: {listing} -> {synced}"
+    );
+    let (listing, synced) = score(
+        r#"{"id":"o/stock-prices","label":"not_therapy","description":"Daily stock prices."}"#,
+    );
+    assert!(
+        listing < crate::score::SAMPLING_RELEVANCE_FLOOR,
+        "{listing}"
+    );
+    assert_eq!(synced, listing);
+}
