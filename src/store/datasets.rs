@@ -156,7 +156,7 @@ mod codec {
             row: &Row<'_>,
             column: &str,
         ) -> rusqlite::Result<T> {
-            row.get(column)
+            super::super::column(row, column)
         }
     }
 
@@ -171,7 +171,7 @@ mod codec {
         }
 
         pub(in super::super) fn read(row: &Row<'_>, column: &str) -> rusqlite::Result<Vec<String>> {
-            let raw: String = row.get(column)?;
+            let raw: String = super::super::column(row, column)?;
             Ok(serde_json::from_str(&raw).unwrap_or_default())
         }
     }
@@ -191,7 +191,7 @@ mod codec {
             row: &Row<'_>,
             column: &str,
         ) -> rusqlite::Result<Option<Value>> {
-            let raw: Option<String> = row.get(column)?;
+            let raw: Option<String> = super::super::column(row, column)?;
             Ok(raw.and_then(|s| serde_json::from_str(&s).ok()))
         }
     }
@@ -240,7 +240,7 @@ fn read_detail<T: serde::de::DeserializeOwned>(
     row: &Row<'_>,
     column: &str,
 ) -> rusqlite::Result<Option<T>> {
-    let raw: Option<String> = row.get(column)?;
+    let raw: Option<String> = self::column(row, column)?;
     Ok(raw.and_then(|s| serde_json::from_str(&s).ok()))
 }
 
@@ -266,6 +266,44 @@ static SELECT_DATASET: LazyLock<String> = LazyLock::new(|| {
         turn_columns!()
     )
 });
+
+/// The name of each column [`SELECT_DATASET`] returns, by position.
+static SELECTED_POSITIONS: LazyLock<std::collections::HashMap<&'static str, usize>> =
+    LazyLock::new(|| {
+        let turn_aliases = turn_columns!()
+            .split(',')
+            .filter_map(|column| column.split_whitespace().last());
+        RECORD_COLUMNS
+            .iter()
+            .chain(&SCORE_COLUMNS)
+            .chain(&BOOKKEEPING_COLUMNS)
+            .copied()
+            .chain(["readme", "f_family_id", "f_role", "f_evidence"])
+            .chain(turn_aliases)
+            .enumerate()
+            .map(|(position, name)| (name, position))
+            .collect()
+    });
+
+/// The position of column `name` in a row of [`SELECT_DATASET`]. rusqlite's lookup by name
+/// compares the name with every column's (about 60 here, for each of about 60 reads a row: a
+/// seventh of a reindex), so the position is taken from the select list and checked with one
+/// comparison; any other statement falls back to the lookup by name.
+pub(super) fn position(row: &Row<'_>, name: &str) -> rusqlite::Result<usize> {
+    let statement = row.as_ref();
+    match SELECTED_POSITIONS.get(name) {
+        Some(&at) if statement.column_name(at).is_ok_and(|found| found == name) => Ok(at),
+        _ => statement.column_index(name),
+    }
+}
+
+/// Reads column `name` of a [`SELECT_DATASET`] row (see [`position`]).
+pub(super) fn column<T: rusqlite::types::FromSql>(
+    row: &Row<'_>,
+    name: &str,
+) -> rusqlite::Result<T> {
+    row.get(position(row, name)?)
+}
 
 /// Inserts a dataset or updates a stored one (keeping `first_seen`, clearing `gone_at`), flagged
 /// for re-indexing. Parameters: [`record_values`], then the content hash, the time, and
@@ -595,31 +633,30 @@ pub struct CatalogCounts {
 fn read_stored(row: &Row<'_>) -> rusqlite::Result<StoredDataset> {
     let record = read_record(row)?;
     let scores = Scores {
-        relevance: row.get("relevance")?,
-        quality: row.get("quality")?,
+        relevance: column(row, "relevance")?,
+        quality: column(row, "quality")?,
         relevance_detail: read_detail(row, "relevance_detail")?,
         quality_detail: read_detail(row, "quality_detail")?,
     };
-    let turns = match row.get::<_, Option<String>>("t_id")? {
+    let turns = match column::<Option<String>>(row, "t_id")? {
         Some(_) => Some(TurnRecord::from_row(row)?),
         None => None,
     };
     Ok(StoredDataset {
         record,
         scores,
-        first_seen: row.get("first_seen")?,
-        changed_at: row.get("changed_at")?,
-        gone_at: row.get("gone_at")?,
+        first_seen: column(row, "first_seen")?,
+        changed_at: column(row, "changed_at")?,
+        gone_at: column(row, "gone_at")?,
         turns,
-        readme: row.get("readme")?,
-        family: match row.get::<_, Option<String>>("f_family_id")? {
+        readme: column(row, "readme")?,
+        family: match column::<Option<String>>(row, "f_family_id")? {
             Some(family_id) => Some(crate::family::Membership {
                 family_id,
                 role: super::families::relation_from(
-                    &row.get::<_, Option<String>>("f_role")?.unwrap_or_default(),
+                    &column::<Option<String>>(row, "f_role")?.unwrap_or_default(),
                 ),
-                evidence: row
-                    .get::<_, Option<String>>("f_evidence")?
+                evidence: column::<Option<String>>(row, "f_evidence")?
                     .and_then(|e| serde_json::from_str(&e).ok())
                     .unwrap_or_default(),
             }),
@@ -636,6 +673,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open_or_create(&dir.path().join("c.sqlite3")).unwrap();
         (dir, store)
+    }
+
+    /// Every column of the select list is found at its position without the lookup by name.
+    #[test]
+    fn selected_positions_match_the_select_list() {
+        let (_dir, store) = store();
+        let statement = store.conn.prepare(&SELECT_DATASET).unwrap();
+        let names = statement.column_names();
+        assert_eq!(names.len(), SELECTED_POSITIONS.len());
+        for (at, name) in names.iter().enumerate() {
+            assert_eq!(SELECTED_POSITIONS.get(name), Some(&at), "{name}");
+        }
     }
 
     /// A record with a distinct, non-default value in every field.

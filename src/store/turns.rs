@@ -1,5 +1,6 @@
 //! Turn statistics rows: how conversation length was measured for each dataset.
 
+use super::datasets::column;
 use super::{Result, Store, Timestamp};
 use crate::turns::evidence::TurnEvidence;
 use rusqlite::{named_params, Row};
@@ -118,40 +119,39 @@ impl TurnRecord {
 
 impl TurnRecord {
     pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<TurnRecord> {
-        let columns: Option<String> = row.get("t_columns")?;
+        let columns: Option<String> = column(row, "t_columns")?;
         Ok(TurnRecord {
-            sha: row.get("t_sha")?,
-            status: row.get("t_status")?,
-            reason: row.get("t_reason")?,
-            config: row.get("t_config")?,
-            split: row.get("t_split")?,
-            rows_sampled: row.get("t_rows_sampled")?,
-            layout: row.get("t_layout")?,
+            sha: column(row, "t_sha")?,
+            status: column(row, "t_status")?,
+            reason: column(row, "t_reason")?,
+            config: column(row, "t_config")?,
+            split: column(row, "t_split")?,
+            rows_sampled: column(row, "t_rows_sampled")?,
+            layout: column(row, "t_layout")?,
             columns: columns
                 .and_then(|c| serde_json::from_str(&c).ok())
                 .unwrap_or_default(),
-            group_by: row.get("t_group_by")?,
-            conversations: row.get("t_conversations")?,
-            avg_turns: row.get("t_avg_turns")?,
-            median_turns: row.get("t_median_turns")?,
-            min_turns: row.get("t_min_turns")?,
-            max_turns: row.get("t_max_turns")?,
-            exact: row.get("t_exact")?,
-            num_rows: row.get("t_num_rows")?,
-            num_conversations: row.get("t_num_conversations")?,
-            num_conversations_source: row.get("t_num_conversations_source")?,
-            attempts: row.get::<_, Option<i64>>("t_attempts")?.unwrap_or(1),
-            sampled_at: row.get("t_sampled_at")?,
-            source: row.get("t_source")?,
-            figure_kind: row.get("t_figure_kind")?,
-            lower_bound: row.get("t_lower_bound")?,
-            source_detail: row.get("t_source_detail")?,
-            evidence: row
-                .get::<_, Option<String>>("t_evidence")?
+            group_by: column(row, "t_group_by")?,
+            conversations: column(row, "t_conversations")?,
+            avg_turns: column(row, "t_avg_turns")?,
+            median_turns: column(row, "t_median_turns")?,
+            min_turns: column(row, "t_min_turns")?,
+            max_turns: column(row, "t_max_turns")?,
+            exact: column(row, "t_exact")?,
+            num_rows: column(row, "t_num_rows")?,
+            num_conversations: column(row, "t_num_conversations")?,
+            num_conversations_source: column(row, "t_num_conversations_source")?,
+            attempts: column::<Option<i64>>(row, "t_attempts")?.unwrap_or(1),
+            sampled_at: column(row, "t_sampled_at")?,
+            source: column(row, "t_source")?,
+            figure_kind: column(row, "t_figure_kind")?,
+            lower_bound: column(row, "t_lower_bound")?,
+            source_detail: column(row, "t_source_detail")?,
+            evidence: column::<Option<String>>(row, "t_evidence")?
                 .and_then(|e| serde_json::from_str(&e).ok())
                 .unwrap_or_default(),
-            next_attempt_at: row.get("t_next_attempt_at")?,
-            sample_text: row.get("t_sample_text")?,
+            next_attempt_at: column(row, "t_next_attempt_at")?,
+            sample_text: column(row, "t_sample_text")?,
         })
     }
 
