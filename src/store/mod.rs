@@ -82,6 +82,9 @@ pub struct Store {
     path: PathBuf,
 }
 
+/// The page size of a new catalog file.
+const PAGE_SIZE: i64 = 16 * 1024;
+
 impl Store {
     /// Opens (creating if needed) the catalog for writing and applies pending migrations.
     pub fn open_or_create(path: &Path) -> Result<Store> {
@@ -139,6 +142,10 @@ impl Store {
     fn configure(&self, read_only: bool) -> Result<()> {
         self.conn.busy_timeout(std::time::Duration::from_secs(10))?;
         if !read_only {
+            // Before the first table exists only (a later change would need a VACUUM): rows of
+            // about 900 bytes left an eighth of each 4 KiB page unused; 16 KiB pages make the
+            // catalog about a tenth smaller. Ignored by SQLite for an existing catalog.
+            self.conn.pragma_update(None, "page_size", PAGE_SIZE)?;
             self.conn
                 .pragma_update(None, "journal_mode", "WAL")
                 .map_err(|e| corrupt_or(&self.path, e))?;
@@ -247,6 +254,15 @@ mod tests {
             )
             .unwrap();
         assert_eq!(has_index, 1);
+        let page_size = |store: &Store| -> i64 {
+            store
+                .conn
+                .query_row("PRAGMA page_size", [], |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!(page_size(&store), 4096, "an existing catalog keeps its pages");
+        let fresh = Store::open_or_create(&dir.path().join("new.sqlite3")).unwrap();
+        assert_eq!(page_size(&fresh), PAGE_SIZE);
         drop(store);
         // A catalog from a newer build is refused, not damaged.
         Connection::open(&path)
