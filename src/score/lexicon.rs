@@ -216,7 +216,7 @@ impl Lexicon {
         &self.crawl_filters
     }
 
-    /// Acronyms and their expansions (`[acronyms]`), sorted by acronym.
+    /// Acronyms and their expansions, lower-cased (`[acronyms]`), sorted by acronym.
     pub fn acronyms(&self) -> &[(String, Vec<String>)] {
         &self.acronyms
     }
@@ -312,6 +312,8 @@ fn compile(file: LexiconFile) -> Result<Lexicon, ScoreError> {
                 "acronym `{acronym}` has an empty name or expansion"
             )));
         }
+        // Lower-case once here: the index matches them in lower-cased text, for every dataset.
+        let expansions = expansions.iter().map(|e| e.to_lowercase()).collect();
         lex.acronyms.push((acronym, expansions));
     }
     for term in &file.crawl.terms {

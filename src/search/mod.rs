@@ -10,6 +10,7 @@ mod prune;
 pub mod query;
 pub mod rank;
 pub mod schema;
+pub mod stem;
 
 pub use query::{search, QueryFilters, RankedHit, SearchResult};
 pub use rank::Weights;
@@ -70,6 +71,7 @@ impl CatalogIndex {
             .filter(|d| d.is_dir())
             .ok_or_else(|| SearchError::Missing(index_root.to_path_buf()))?;
         let mut index = Index::open_in_dir(&dir)?;
+        stem::register(&index);
         // Segments are searched in parallel on every core (2 on the reference machine).
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
@@ -103,6 +105,7 @@ pub fn rebuild(
     std::fs::create_dir_all(&dir)?;
     let (schema, fields) = build_schema();
     let index = Index::create_in_dir(&dir, schema)?;
+    stem::register(&index);
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 4);

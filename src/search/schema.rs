@@ -128,7 +128,7 @@ pub fn build_schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let text = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
-            .set_tokenizer("en_stem")
+            .set_tokenizer(super::stem::STEMMED)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     let fields = Fields {
@@ -195,7 +195,9 @@ pub fn tag_words(record: &DatasetRecord) -> String {
     words.join(" ")
 }
 
-/// Acronym expansions present in `text` (acronym → expansion, expansion → acronym).
+/// Acronym expansions present in `text` (acronym → expansion, expansion → acronym). An
+/// expansion counts from a word boundary (its first word is one of the text's words), which
+/// also spares the substring search for nearly every dataset.
 pub fn expansions(lexicon: &Lexicon, text: &str) -> String {
     let lower = text.to_lowercase();
     let words: std::collections::HashSet<&str> = lower
@@ -206,7 +208,12 @@ pub fn expansions(lexicon: &Lexicon, text: &str) -> String {
     for (acronym, long_forms) in lexicon.acronyms() {
         let acronym_lower = acronym.to_lowercase();
         let has_acronym = words.contains(acronym_lower.as_str()) && text.contains(acronym.as_str());
-        let has_long = long_forms.iter().any(|l| lower.contains(&l.to_lowercase()));
+        let has_long = long_forms.iter().any(|long| {
+            long.split(|c: char| !c.is_alphanumeric())
+                .find(|w| !w.is_empty())
+                .is_some_and(|first| words.contains(first))
+                && lower.contains(long.as_str())
+        });
         if has_acronym {
             out.extend(long_forms.iter().cloned());
         }
@@ -342,6 +349,20 @@ mod tests {
         );
         assert_eq!(id_words("a/MentalHealthDataset"), "a Mental Health Dataset");
         assert_eq!(id_words("x/psychotherapy1"), "x psychotherapy 1");
+    }
+
+    #[test]
+    fn acronyms_expand_both_ways_from_word_boundaries() {
+        let lexicon = Lexicon::builtin().unwrap();
+        let expanded = expansions(&lexicon, "CBT sessions");
+        assert!(
+            expanded.contains("cognitive behavioral therapy"),
+            "{expanded}"
+        );
+        let expanded = expansions(&lexicon, "Sessions of Cognitive Behavioral Therapy.");
+        assert_eq!(expanded, "cbt");
+        assert_eq!(expansions(&lexicon, "precognitive behavioral therapy"), "");
+        assert_eq!(expansions(&lexicon, "plain text, no acronym"), "");
     }
 
     #[test]

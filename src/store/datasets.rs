@@ -479,7 +479,9 @@ impl Store {
         Ok(out)
     }
 
-    /// Calls `f` for every dataset (or only those flagged for re-indexing), in id order.
+    /// Calls `f` for every dataset (or only those flagged for re-indexing), in the order they
+    /// were first stored: a scan in table order reads each page once, where id order reads a
+    /// whole page for every row (24 GB of copies for 1.5M datasets).
     pub fn for_each_dataset(
         &self,
         only_dirty: bool,
@@ -490,7 +492,7 @@ impl Store {
         } else {
             ""
         };
-        let sql = format!("{}{filter} ORDER BY d.id", *SELECT_DATASET);
+        let sql = format!("{}{filter} ORDER BY d.rowid", *SELECT_DATASET);
         let mut stmt = self.conn.prepare(&sql)?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {

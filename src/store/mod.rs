@@ -260,7 +260,11 @@ mod tests {
                 .query_row("PRAGMA page_size", [], |r| r.get(0))
                 .unwrap()
         };
-        assert_eq!(page_size(&store), 4096, "an existing catalog keeps its pages");
+        assert_eq!(
+            page_size(&store),
+            4096,
+            "an existing catalog keeps its pages"
+        );
         let fresh = Store::open_or_create(&dir.path().join("new.sqlite3")).unwrap();
         assert_eq!(page_size(&fresh), PAGE_SIZE);
         drop(store);
