@@ -15,38 +15,77 @@ use std::process::ExitCode;
 
 const BATCH: usize = 5_000;
 
-/// Scored records of up to [`BATCH`] lines, and how many lines were read so far.
+/// Threads that parse and score (the import's CPU work); the reading and the SQLite writing
+/// run on two more.
+const SCORERS: usize = 2;
+
+/// Up to [`BATCH`] raw lines, numbered in file order.
+struct Lines {
+    /// The batch's place in the file (0, 1, …).
+    seq: usize,
+    /// The file line number of `lines[0]` (1-based).
+    first_line: usize,
+    lines: Vec<String>,
+}
+
+/// The scored records of one [`Lines`] batch.
 struct Batch {
+    seq: usize,
     items: Vec<(DatasetRecord, catalog::score::Scores)>,
+    /// File line numbers of the lines that were not listing items.
+    invalid: Vec<usize>,
+    /// Lines read up to the end of this batch.
     lines_read: usize,
 }
 
-/// Reads listing items, normalises and scores them, and sends them in batches; returns the
-/// number of invalid lines. Stops early (without error) when the writer has gone away; on
+/// Reads lines in batches. Stops early (without error) when the scorers have gone away; on
 /// unreadable input, sends what it read before and returns the error.
-fn read_and_score(
+fn read_lines(
     reader: Box<dyn BufRead + Send>,
-    scorer: &Scorer,
-    progress: &Progress,
-    sender: std::sync::mpsc::SyncSender<Batch>,
-) -> anyhow::Result<u64> {
-    let mut bad = 0u64;
-    let mut items = Vec::with_capacity(BATCH);
-    let mut lines_read = 0;
+    sender: std::sync::mpsc::SyncSender<Lines>,
+) -> anyhow::Result<()> {
+    let mut batch = Lines {
+        seq: 0,
+        first_line: 1,
+        lines: Vec::with_capacity(BATCH),
+    };
     for (number, line) in reader.lines().enumerate() {
         let line = match line {
             Ok(line) => line,
             Err(e) => {
                 // What was read before is still written.
-                let _ = sender.send(Batch { items, lines_read });
+                let _ = sender.send(batch);
                 return Err(e).with_context(|| format!("cannot read line {}", number + 1));
             }
         };
-        lines_read = number + 1;
+        batch.lines.push(line);
+        if batch.lines.len() == BATCH {
+            let next = Lines {
+                seq: batch.seq + 1,
+                first_line: number + 2,
+                lines: Vec::with_capacity(BATCH),
+            };
+            if sender.send(std::mem::replace(&mut batch, next)).is_err() {
+                return Ok(());
+            }
+        }
+    }
+    if !batch.lines.is_empty() {
+        let _ = sender.send(batch);
+    }
+    Ok(())
+}
+
+/// Normalises and scores one batch of lines (blank lines are skipped, others that are not
+/// listing items are counted as invalid).
+fn score_lines(lines: Lines, scorer: &Scorer) -> Batch {
+    let mut items = Vec::with_capacity(lines.lines.len());
+    let mut invalid = Vec::new();
+    for (offset, line) in lines.lines.iter().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let record = serde_json::from_str::<serde_json::Value>(&line)
+        let record = serde_json::from_str::<serde_json::Value>(line)
             .ok()
             .and_then(|v| DatasetRecord::from_listing_item(&v).ok());
         match record {
@@ -54,33 +93,40 @@ fn read_and_score(
                 let scores = scorer.score(&record);
                 items.push((record, scores));
             }
-            None => {
-                bad += 1;
-                if bad <= 5 {
-                    progress.warn(&format!(
-                        "line {}: not a valid listing item, skipped",
-                        number + 1
-                    ));
-                }
-            }
-        }
-        if items.len() == BATCH {
-            let full = std::mem::replace(&mut items, Vec::with_capacity(BATCH));
-            if sender
-                .send(Batch {
-                    items: full,
-                    lines_read,
-                })
-                .is_err()
-            {
-                return Ok(bad);
-            }
+            None => invalid.push(lines.first_line + offset),
         }
     }
-    if !items.is_empty() {
-        let _ = sender.send(Batch { items, lines_read });
+    Batch {
+        seq: lines.seq,
+        items,
+        invalid,
+        lines_read: lines.first_line + lines.lines.len() - 1,
     }
-    Ok(bad)
+}
+
+/// The scorers' shared queue of line batches; emptied (closing it, which stops the reader)
+/// when the writer has gone away.
+type LineQueue = std::sync::Mutex<Option<std::sync::mpsc::Receiver<Lines>>>;
+
+/// Takes batches of lines off the shared queue, scores them and passes them on, until the
+/// queue is empty or the writer has gone away.
+fn score_queue(queue: &LineQueue, scorer: &Scorer, sender: std::sync::mpsc::SyncSender<Batch>) {
+    loop {
+        let next = match queue.lock() {
+            Ok(receiver) => match receiver.as_ref() {
+                Some(receiver) => receiver.recv(),
+                None => return,
+            },
+            Err(_) => return,
+        };
+        let Ok(lines) = next else { return };
+        if sender.send(score_lines(lines, scorer)).is_err() {
+            if let Ok(mut receiver) = queue.lock() {
+                receiver.take();
+            }
+            return;
+        }
+    }
 }
 
 /// Runs `catalog import`.
@@ -103,24 +149,52 @@ pub fn run(
     let mut store = Store::open_or_create(&config.catalog_path())?;
     let progress = Progress::for_stderr(quiet, verbose);
     let started = std::time::Instant::now();
-    let (mut new, mut changed, mut unchanged) = (0u64, 0u64, 0u64);
-    // Two stages on two threads: one reads, parses and scores batches (most of the CPU), the
-    // other writes them to SQLite; a bounded channel keeps at most two batches in flight.
-    let (sender, receiver) = std::sync::mpsc::sync_channel::<Batch>(2);
-    let bad = std::thread::scope(|scope| -> anyhow::Result<u64> {
-        let producer = scope.spawn(|| read_and_score(reader, &scorer, &progress, sender));
-        for batch in receiver {
-            for outcome in store.upsert_batch(&batch.items)? {
-                match outcome {
-                    UpsertOutcome::New => new += 1,
-                    UpsertOutcome::Changed { .. } => changed += 1,
-                    UpsertOutcome::Unchanged => unchanged += 1,
-                }
-            }
-            progress.update(&format!("imported {} lines", batch.lines_read));
+    let (mut new, mut changed, mut unchanged, mut bad) = (0u64, 0u64, 0u64, 0u64);
+    // Reading, [`SCORERS`] threads parsing and scoring (most of the CPU), and this thread
+    // writing SQLite; bounded channels keep a few batches in flight, and the writer puts the
+    // batches back in file order (a dataset listed twice keeps its last line).
+    let (line_sender, line_receiver) = std::sync::mpsc::sync_channel::<Lines>(SCORERS);
+    let (batch_sender, batch_receiver) = std::sync::mpsc::sync_channel::<Batch>(SCORERS + 1);
+    let queue: LineQueue = std::sync::Mutex::new(Some(line_receiver));
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        let reading = scope.spawn(|| read_lines(reader, line_sender));
+        for _ in 0..SCORERS {
+            let sender = batch_sender.clone();
+            let (queue, scorer) = (&queue, &scorer);
+            scope.spawn(move || score_queue(queue, scorer, sender));
         }
-        // A write error drops the receiver above, which ends the producer at its next send.
-        producer
+        drop(batch_sender);
+        let mut waiting = std::collections::BTreeMap::new();
+        let (mut next_seq, mut written_lines) = (0, 0);
+        for batch in batch_receiver {
+            waiting.insert(batch.seq, batch);
+            while let Some(batch) = waiting.remove(&next_seq) {
+                next_seq += 1;
+                for line in &batch.invalid {
+                    bad += 1;
+                    if bad <= 5 {
+                        progress.warn(&format!("line {line}: not a valid listing item, skipped"));
+                    }
+                }
+                for outcome in store.upsert_batch(&batch.items)? {
+                    match outcome {
+                        UpsertOutcome::New => new += 1,
+                        UpsertOutcome::Changed { .. } => changed += 1,
+                        UpsertOutcome::Unchanged => unchanged += 1,
+                    }
+                }
+                written_lines = batch.lines_read;
+                progress.update(&format!("imported {written_lines} lines"));
+            }
+        }
+        // A write error returns above and drops the receiver, which ends the scorers at their
+        // next send, and they close the queue, which ends the reader at its next.
+        if !waiting.is_empty() {
+            anyhow::bail!(
+                "a scoring thread of the import failed; the datasets of lines 1 to {written_lines} were imported"
+            );
+        }
+        reading
             .join()
             .map_err(|_| anyhow::anyhow!("the import's reading thread panicked"))?
     })?;

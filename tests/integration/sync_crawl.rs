@@ -360,15 +360,29 @@ fn import_of_several_batches_keeps_every_item_and_stops_at_unreadable_input() {
         })
         .collect();
     lines.insert(7_000, "{\"no\": \"id\"}".to_string());
+    // Batches are scored on several threads and written in file order: a dataset listed
+    // twice keeps its last line, here two batches after the first.
+    let mut again = FakeHub::dataset_item("o3/set-3", "rows", &[]);
+    again["description"] = serde_json::json!("the later line wins");
+    lines.push(serde_json::to_string(&again).unwrap());
     std::fs::write(&file, lines.join("\n")).unwrap();
     let out = sandbox.run(&["import", file.to_str().unwrap()]);
     assert_ok(&out);
     assert!(
         stdout(&out).contains(
-            "imported 12002 datasets (12002 new, 0 changed, 0 unchanged, 1 invalid lines)"
+            "imported 12003 datasets (12002 new, 1 changed, 0 unchanged, 1 invalid lines)"
         ),
         "{}",
         stdout(&out)
+    );
+    assert!(
+        stderr(&out).contains("line 7001: not a valid listing item"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        sandbox.show_json("o3/set-3")["description"].as_str(),
+        Some("the later line wins")
     );
     // Bytes that are not UTF-8 end the import with the line named; what came before is kept.
     let mut bytes = lines[..6_000].join("\n").into_bytes();
