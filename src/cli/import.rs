@@ -8,7 +8,8 @@ use catalog::config::Config;
 use catalog::model::DatasetRecord;
 use catalog::progress::Progress;
 use catalog::score::Scorer;
-use catalog::store::{Store, UpsertOutcome};
+use catalog::search::SearchError;
+use catalog::store::{IndexFlags, Store, UpsertOutcome};
 use std::io::BufRead;
 use std::io::Write;
 use std::process::ExitCode;
@@ -147,6 +148,12 @@ pub fn run(
         Box::new(std::io::BufReader::with_capacity(1 << 20, file))
     };
     let mut store = Store::open_or_create(&config.catalog_path())?;
+    // Without a live index (a first import, or one built by another version) the next
+    // indexing is a full rebuild that reads every row: rows need no re-index flag.
+    let flags = match catalog::search::CatalogIndex::open(&config.index_dir()) {
+        Err(SearchError::Missing(_) | SearchError::Outdated(_)) => IndexFlags::RebuildFollows,
+        _ => IndexFlags::Flag,
+    };
     let progress = Progress::for_stderr(quiet, verbose);
     let started = std::time::Instant::now();
     let (mut new, mut changed, mut unchanged, mut bad) = (0u64, 0u64, 0u64, 0u64);
@@ -176,7 +183,7 @@ pub fn run(
                         progress.warn(&format!("line {line}: not a valid listing item, skipped"));
                     }
                 }
-                for outcome in store.upsert_batch(&batch.items)? {
+                for outcome in store.upsert_batch_with(&batch.items, flags)? {
                     match outcome {
                         UpsertOutcome::New => new += 1,
                         UpsertOutcome::Changed { .. } => changed += 1,

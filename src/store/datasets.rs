@@ -306,11 +306,12 @@ pub(super) fn column<T: rusqlite::types::FromSql>(
 }
 
 /// Inserts a dataset or updates a stored one (keeping `first_seen`, clearing `gone_at`), flagged
-/// for re-indexing. Parameters: [`record_values`], then the content hash, the time, and
-/// [`score_values`].
+/// for re-indexing or not (never clearing a flag). Parameters: [`record_values`], then the
+/// content hash, the time, [`score_values`] and the flag.
 static UPSERT_DATASET: LazyLock<String> = LazyLock::new(|| {
     let n = RECORD_COLUMNS.len();
     let (hash, now) = (n + 1, n + 2);
+    let dirty = now + SCORE_COLUMNS.len() + 1;
     let placeholders: Vec<String> = (1..=n)
         .map(|i| format!("?{i}"))
         .chain((now + 1..=now + SCORE_COLUMNS.len()).map(|i| format!("?{i}")))
@@ -325,8 +326,9 @@ static UPSERT_DATASET: LazyLock<String> = LazyLock::new(|| {
     let (record_placeholders, score_placeholders) = placeholders.split_at(n);
     format!(
         "INSERT INTO datasets ({}, {}, content_hash, first_seen, changed_at, gone_at, index_dirty)
-         VALUES ({}, {}, ?{hash}, ?{now}, ?{now}, NULL, 1)
-         ON CONFLICT(id) DO UPDATE SET {}, gone_at = NULL, index_dirty = 1",
+         VALUES ({}, {}, ?{hash}, ?{now}, ?{now}, NULL, ?{dirty})
+         ON CONFLICT(id) DO UPDATE SET {}, gone_at = NULL,
+             index_dirty = max(index_dirty, excluded.index_dirty)",
         RECORD_COLUMNS.join(", "),
         SCORE_COLUMNS.join(", "),
         record_placeholders.join(", "),
@@ -340,6 +342,7 @@ pub(crate) fn upsert_in(
     tx: &Transaction<'_>,
     record: &DatasetRecord,
     scores: &Scores,
+    flags: IndexFlags,
 ) -> Result<UpsertOutcome> {
     let hash = fingerprint(&serde_json::to_vec(record)?);
     let existing: Option<(String, Option<String>, Option<Timestamp>)> = tx
@@ -358,21 +361,42 @@ pub(crate) fn upsert_in(
     values.push(ToSqlOutput::from(hash));
     values.push(now.to_sql()?);
     values.extend(score_values(scores));
+    values.push(ToSqlOutput::from(i64::from(flags == IndexFlags::Flag)));
     tx.prepare_cached(&UPSERT_DATASET)?
         .execute(rusqlite::params_from_iter(values))?;
     Ok(outcome)
 }
 
+/// Whether written datasets are flagged for re-indexing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndexFlags {
+    /// Flagged: the live index is updated with them (the default).
+    Flag,
+    /// Not flagged, because no index generation is live and a full rebuild follows, which
+    /// reads every row anyway: flags would only be written to be cleared, a rewrite of the
+    /// whole table (1.5 GB for 1.5M datasets). Never use it while an index is live.
+    RebuildFollows,
+}
+
 impl Store {
-    /// Upserts a batch of records in one transaction (used by `catalog import`).
+    /// Upserts a batch of records in one transaction, flagged for re-indexing.
     pub fn upsert_batch(
         &mut self,
         batch: &[(DatasetRecord, Scores)],
     ) -> Result<Vec<UpsertOutcome>> {
+        self.upsert_batch_with(batch, IndexFlags::Flag)
+    }
+
+    /// [`Store::upsert_batch`] with the given [`IndexFlags`] (used by `catalog import`).
+    pub fn upsert_batch_with(
+        &mut self,
+        batch: &[(DatasetRecord, Scores)],
+        flags: IndexFlags,
+    ) -> Result<Vec<UpsertOutcome>> {
         let tx = self.conn.transaction()?;
         let mut outcomes = Vec::with_capacity(batch.len());
         for (record, scores) in batch {
-            outcomes.push(upsert_in(&tx, record, scores)?);
+            outcomes.push(upsert_in(&tx, record, scores, flags)?);
         }
         tx.commit()?;
         Ok(outcomes)
@@ -675,6 +699,29 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open_or_create(&dir.path().join("c.sqlite3")).unwrap();
         (dir, store)
+    }
+
+    /// Rows written while a full rebuild follows carry no flag; a flag once set is never
+    /// cleared by a later unflagged write.
+    #[test]
+    fn index_flags_are_written_only_when_asked_and_never_cleared() {
+        let (_dir, mut store) = store();
+        let pending = |store: &Store| store.counts(0.5).unwrap().pending_index;
+        let mut record = full_record();
+        store
+            .upsert_batch_with(&[(record.clone(), scores(0.5))], IndexFlags::RebuildFollows)
+            .unwrap();
+        assert_eq!(pending(&store), 0);
+        record.likes += 1;
+        store
+            .upsert_batch(&[(record.clone(), scores(0.5))])
+            .unwrap();
+        assert_eq!(pending(&store), 1);
+        record.likes += 1;
+        store
+            .upsert_batch_with(&[(record, scores(0.5))], IndexFlags::RebuildFollows)
+            .unwrap();
+        assert_eq!(pending(&store), 1);
     }
 
     /// Every column of the select list is found at its position without the lookup by name.

@@ -14,7 +14,7 @@ mod turns;
 pub use cards::StoredCard;
 pub use datasets::CatalogCounts;
 
-pub use datasets::{OwnedExtras, StoredDataset, UpsertOutcome};
+pub use datasets::{IndexFlags, OwnedExtras, StoredDataset, UpsertOutcome};
 pub use families::FAMILY_RELEVANCE_FLOOR;
 pub use runs::{QueryProgress, RunRecord, RunStatus};
 pub use time::Timestamp;

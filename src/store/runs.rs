@@ -4,7 +4,7 @@
 //! which query found which dataset commit together in one transaction. A killed sync therefore
 //! resumes exactly after its last committed page.
 
-use super::datasets::upsert_in;
+use super::datasets::{upsert_in, IndexFlags};
 use super::{Result, Store, Timestamp, UpsertOutcome};
 use crate::model::DatasetRecord;
 use crate::score::Scores;
@@ -271,7 +271,7 @@ impl Store {
         let tx = self.conn.transaction()?;
         let mut outcomes = Vec::with_capacity(items.len());
         for (record, scores) in items {
-            outcomes.push(upsert_in(&tx, record, scores)?);
+            outcomes.push(upsert_in(&tx, record, scores, IndexFlags::Flag)?);
             if found_by {
                 tx.prepare_cached(
                     "INSERT OR IGNORE INTO dataset_queries (dataset_id, query_key, first_run) VALUES (?1, ?2, ?3)",

@@ -505,3 +505,33 @@ fn a_refused_expand_key_is_dropped_and_the_sync_goes_on() {
         "one refused request, then one page per query"
     );
 }
+
+/// A first import writes no re-index flags (the rebuild that follows reads every row); an
+/// import into a catalog with a live index flags what it writes, so the index gets it.
+#[test]
+fn imports_are_searchable_with_and_without_a_live_index() {
+    let sandbox = Sandbox::new();
+    sandbox.import_items(&[therapy_item("a/cbt-dialogues", "CBT therapy dialogues")]);
+    let pending = || -> i64 {
+        let conn = rusqlite::Connection::open(sandbox.catalog_db()).unwrap();
+        conn.query_row(
+            "SELECT COUNT(*) FROM datasets WHERE index_dirty = 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    assert_eq!(pending(), 0);
+    assert_eq!(sandbox.query_names(&["cbt"]), ["a/cbt-dialogues"]);
+    sandbox.import_items(&[
+        therapy_item("a/cbt-dialogues", "CBT therapy dialogues, second edition"),
+        therapy_item("b/dbt-sessions", "DBT therapy sessions"),
+    ]);
+    assert_eq!(pending(), 0, "the incremental update clears the flags it applied");
+    assert_eq!(sandbox.query_names(&["dbt"]), ["b/dbt-sessions"]);
+    assert_eq!(
+        sandbox.show_json("a/cbt-dialogues")["description"].as_str(),
+        Some("CBT therapy dialogues, second edition")
+    );
+    assert_eq!(sandbox.query_names(&["edition"]), ["a/cbt-dialogues"]);
+}
