@@ -16,6 +16,11 @@ use std::process::ExitCode;
 
 const BATCH: usize = 5_000;
 
+/// Datasets written per transaction. Each commit writes every index page its rows touched,
+/// and ids arrive in no order, so small transactions rewrote the same pages of the id indexes
+/// at every commit. A failed import loses at most these (and can be run again).
+const WRITE_ROWS: usize = 50_000;
+
 /// Threads that parse and score (the import's CPU work); the reading and the SQLite writing
 /// run on two more.
 const SCORERS: usize = 2;
@@ -172,10 +177,24 @@ pub fn run(
         }
         drop(batch_sender);
         let mut waiting = std::collections::BTreeMap::new();
-        let (mut next_seq, mut written_lines) = (0, 0);
+        let (mut next_seq, mut written_lines, mut scored_lines) = (0, 0, 0);
+        let mut pending: Vec<(DatasetRecord, catalog::score::Scores)> = Vec::new();
+        let mut write = |pending: &mut Vec<_>, lines_read: usize| -> anyhow::Result<()> {
+            for outcome in store.upsert_batch_with(pending, flags)? {
+                match outcome {
+                    UpsertOutcome::New => new += 1,
+                    UpsertOutcome::Changed { .. } => changed += 1,
+                    UpsertOutcome::Unchanged => unchanged += 1,
+                }
+            }
+            pending.clear();
+            written_lines = lines_read;
+            progress.update(&format!("imported {written_lines} lines"));
+            Ok(())
+        };
         for batch in batch_receiver {
             waiting.insert(batch.seq, batch);
-            while let Some(batch) = waiting.remove(&next_seq) {
+            while let Some(mut batch) = waiting.remove(&next_seq) {
                 next_seq += 1;
                 for line in &batch.invalid {
                     bad += 1;
@@ -183,17 +202,14 @@ pub fn run(
                         progress.warn(&format!("line {line}: not a valid listing item, skipped"));
                     }
                 }
-                for outcome in store.upsert_batch_with(&batch.items, flags)? {
-                    match outcome {
-                        UpsertOutcome::New => new += 1,
-                        UpsertOutcome::Changed { .. } => changed += 1,
-                        UpsertOutcome::Unchanged => unchanged += 1,
-                    }
+                pending.append(&mut batch.items);
+                scored_lines = batch.lines_read;
+                if pending.len() >= WRITE_ROWS {
+                    write(&mut pending, scored_lines)?;
                 }
-                written_lines = batch.lines_read;
-                progress.update(&format!("imported {written_lines} lines"));
             }
         }
+        write(&mut pending, scored_lines)?;
         // A write error returns above and drops the receiver, which ends the scorers at their
         // next send, and they close the queue, which ends the reader at its next.
         if !waiting.is_empty() {
