@@ -87,6 +87,9 @@ pub struct Store {
 /// datasets); with the default cache each one read its pages again.
 const WRITER_CACHE_KIB: i64 = 128 * 1024;
 
+/// How much of the catalog a read-only connection maps (SQLite caps it at 2 GiB).
+const READER_MMAP_BYTES: i64 = 1 << 32;
+
 /// The page size of a new catalog file.
 const PAGE_SIZE: i64 = 16 * 1024;
 
@@ -157,6 +160,12 @@ impl Store {
             self.conn.pragma_update(None, "synchronous", "NORMAL")?;
             self.conn
                 .pragma_update(None, "cache_size", -WRITER_CACHE_KIB)?;
+        } else {
+            // A query reads a few hundred pages at random (records and family lookups of the
+            // hits); mapped, they are not copied through read(2): 22.9 → 19.5 ms at 1.5M. The
+            // catalog only grows (nothing truncates it), so a mapping never outlives its pages.
+            self.conn
+                .pragma_update(None, "mmap_size", READER_MMAP_BYTES)?;
         }
         Ok(())
     }
