@@ -527,7 +527,11 @@ fn imports_are_searchable_with_and_without_a_live_index() {
         therapy_item("a/cbt-dialogues", "CBT therapy dialogues, second edition"),
         therapy_item("b/dbt-sessions", "DBT therapy sessions"),
     ]);
-    assert_eq!(pending(), 0, "the incremental update clears the flags it applied");
+    assert_eq!(
+        pending(),
+        0,
+        "the incremental update clears the flags it applied"
+    );
     assert_eq!(sandbox.query_names(&["dbt"]), ["b/dbt-sessions"]);
     assert_eq!(
         sandbox.show_json("a/cbt-dialogues")["description"].as_str(),
