@@ -76,7 +76,8 @@ impl Catalog {
         Catalog::open_dir(data_dir, Some(lexicon))
     }
 
-    /// Opens the catalog of a data dir with the built-in lexicon.
+    /// Opens the catalog of a data dir with the built-in lexicon. A `Catalog` answers from
+    /// the index as its first query found it; open another to see a later sync.
     pub fn open(data_dir: &Path) -> Result<Catalog, ApiError> {
         Catalog::open_dir(data_dir, None)
     }

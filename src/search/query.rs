@@ -166,13 +166,7 @@ pub fn search(
     offset: usize,
     limit: usize,
 ) -> Result<SearchResult> {
-    // A one-shot reader: no reload watcher thread for a process that answers one query.
-    let reader: tantivy::IndexReader = idx
-        .index
-        .reader_builder()
-        .reload_policy(tantivy::ReloadPolicy::Manual)
-        .try_into()?;
-    let searcher = reader.searcher();
+    let searcher = idx.searcher()?;
     let has_text = !text.trim().is_empty();
     let query = build_query(idx, text, filters);
     let wanted = offset.saturating_add(limit);
@@ -185,9 +179,9 @@ pub fn search(
     // The candidates, and only the few others that can reach the page, usually decide it (see
     // `prune`); otherwise every match is ranked.
     let pruned = if has_text {
-        super::prune::text_ranking(idx, &searcher, &query, &collector, wanted)?
+        super::prune::text_ranking(idx, searcher, &query, &collector, wanted)?
     } else {
-        super::prune::candidates_only(idx, &searcher, &query, &collector, wanted)?
+        super::prune::candidates_only(idx, searcher, &query, &collector, wanted)?
     };
     let (total, candidates, best_bm25) = match pruned {
         Some(p) => (p.matches, p.candidates, p.best_bm25),
