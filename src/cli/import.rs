@@ -8,7 +8,6 @@ use catalog::config::Config;
 use catalog::model::DatasetRecord;
 use catalog::progress::Progress;
 use catalog::score::Scorer;
-use catalog::search::SearchError;
 use catalog::store::{IndexFlags, Store, UpsertOutcome};
 use std::io::BufRead;
 use std::io::Write;
@@ -155,8 +154,8 @@ pub fn run(
     let mut store = Store::open_or_create(&config.catalog_path())?;
     // Without a live index (a first import, or one built by another version) the next
     // indexing is a full rebuild that reads every row: rows need no re-index flag.
-    let flags = match catalog::search::CatalogIndex::open(&config.index_dir()) {
-        Err(SearchError::Missing(_) | SearchError::Outdated(_)) => IndexFlags::RebuildFollows,
+    let flags = match catalog::search::live_index(&config.index_dir()) {
+        Ok(None) => IndexFlags::RebuildFollows,
         _ => IndexFlags::Flag,
     };
     let progress = Progress::for_stderr(quiet, verbose);

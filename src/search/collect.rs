@@ -31,6 +31,21 @@ pub struct Candidate {
     pub popularity: f64,
 }
 
+/// A scored candidate before another: the higher score first, then the earlier document (the
+/// one order of every ranking, so the pruned and the full ranking agree on ties).
+pub(super) fn best_first(a: &(f64, Candidate), b: &(f64, Candidate)) -> Ordering {
+    b.0.total_cmp(&a.0).then(a.1.addr.cmp(&b.1.addr))
+}
+
+/// Keeps the best `wanted` of `scored` by [`best_first`], in no particular order (all of them
+/// when `wanted` is 0 or not fewer).
+pub(super) fn keep_top(scored: &mut Vec<(f64, Candidate)>, wanted: usize) {
+    if wanted > 0 && wanted < scored.len() {
+        scored.select_nth_unstable_by(wanted - 1, best_first);
+        scored.truncate(wanted);
+    }
+}
+
 /// Heap entry ordered by `static_sum` (then address, for determinism).
 struct Ranked(Candidate);
 

@@ -158,6 +158,16 @@ pub fn rebuild(
     Ok(count)
 }
 
+/// The live generation under `index_root`, or `None` when the next indexing is a full rebuild
+/// (no index yet, or one built by another version of catalog).
+pub fn live_index(index_root: &Path) -> Result<Option<CatalogIndex>> {
+    match CatalogIndex::open(index_root) {
+        Ok(live) => Ok(Some(live)),
+        Err(SearchError::Missing(_) | SearchError::Outdated(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// Applies the datasets flagged dirty to the live index (or rebuilds when there is none).
 /// Returns the number of documents written.
 pub fn update_index(
@@ -166,12 +176,8 @@ pub fn update_index(
     index_root: &Path,
     progress: &Progress,
 ) -> Result<u64> {
-    let live = match CatalogIndex::open(index_root) {
-        Ok(live) => live,
-        Err(SearchError::Missing(_) | SearchError::Outdated(_)) => {
-            return rebuild(store, lexicon, index_root, progress)
-        }
-        Err(e) => return Err(e),
+    let Some(live) = live_index(index_root)? else {
+        return rebuild(store, lexicon, index_root, progress);
     };
     let mut writer: IndexWriter = live.index.writer_with_num_threads(1, WRITER_HEAP / 2)?;
     let mut ids = Vec::new();

@@ -99,13 +99,7 @@ fn candidates_of(idx: &CatalogIndex, query: &dyn Query) -> BooleanQuery {
 /// ties at the cut keep the same hits) and returns the score of the last one kept.
 fn keep_best(found: &mut Vec<Candidate>, wanted: usize, score: impl Fn(&Candidate) -> f64) -> f64 {
     let mut scored: Vec<(f64, Candidate)> = found.drain(..).map(|c| (score(&c), c)).collect();
-    let order = |a: &(f64, Candidate), b: &(f64, Candidate)| {
-        b.0.total_cmp(&a.0).then(a.1.addr.cmp(&b.1.addr))
-    };
-    if wanted > 0 && wanted < scored.len() {
-        scored.select_nth_unstable_by(wanted - 1, order);
-        scored.truncate(wanted);
-    }
+    super::collect::keep_top(&mut scored, wanted);
     let last = scored
         .iter()
         .map(|(s, _)| *s)

@@ -208,15 +208,8 @@ pub fn search(
             (score, c)
         })
         .collect();
-    let order = |a: &(f64, Candidate), b: &(f64, Candidate)| {
-        b.0.total_cmp(&a.0).then(a.1.addr.cmp(&b.1.addr))
-    };
-    let wanted = wanted.min(scored.len());
-    if wanted > 0 && wanted < scored.len() {
-        scored.select_nth_unstable_by(wanted - 1, order);
-        scored.truncate(wanted);
-    }
-    scored.sort_by(order);
+    super::collect::keep_top(&mut scored, wanted);
+    scored.sort_by(super::collect::best_first);
     let mut hits = Vec::with_capacity(limit.min(scored.len()));
     for (score, c) in scored.into_iter().skip(offset).take(limit) {
         let doc: TantivyDocument = searcher.doc(c.addr)?;
