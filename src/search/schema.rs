@@ -251,11 +251,12 @@ pub fn to_document(f: &Fields, lexicon: &Lexicon, d: &StoredDataset) -> TantivyD
     let r = &d.record;
     let mut doc = TantivyDocument::default();
     doc.add_text(f.id, &r.id);
-    doc.add_text(f.id_text, id_words(&r.id));
+    let (id_text, tag_text) = (id_words(&r.id), tag_words(&d.record));
+    doc.add_text(f.id_text, &id_text);
     if let Some(name) = &r.pretty_name {
         doc.add_text(f.name, name);
     }
-    doc.add_text(f.tags, tag_words(&d.record));
+    doc.add_text(f.tags, &tag_text);
     let modalities = d.scores.modalities();
     let card = format!(
         "{} {}",
@@ -270,9 +271,9 @@ pub fn to_document(f: &Fields, lexicon: &Lexicon, d: &StoredDataset) -> TantivyD
     doc.add_text(f.description, description);
     let all_text = format!(
         "{} {} {} {}",
-        id_words(&r.id),
+        id_text,
         r.pretty_name.as_deref().unwrap_or(""),
-        tag_words(&d.record),
+        tag_text,
         description
     );
     doc.add_text(f.expanded, expansions(lexicon, &all_text));
