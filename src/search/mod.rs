@@ -151,11 +151,43 @@ pub fn rebuild(
     })?;
     writer.commit()?;
     writer.wait_merging_threads()?;
+    balance_segments(&index, threads)?;
     swap_current(index_root, &next)?;
     store.mark_indexed(None)?;
     remove_old_generations(index_root, &next);
     progress.finish();
     Ok(count)
+}
+
+/// Merges a freshly built index into at most `threads` segments of similar size.
+///
+/// A query pays per segment for every field it reads (opening its postings, BM25 statistics,
+/// columns), and a whole-Hub rebuild leaves one large segment and several small ones (the
+/// writer's merge policy merges in groups of eight). Segments are searched in parallel, one per
+/// core, so the best layout is one segment per core: the segments are dealt largest first into
+/// `threads` groups, each to the group with the fewest documents, and every group of more than
+/// one segment is merged (a 1.5M-dataset rebuild merges its six small segments into one).
+fn balance_segments(index: &Index, threads: usize) -> Result<()> {
+    let mut metas = index.searchable_segment_metas()?;
+    if metas.len() <= threads.max(1) {
+        return Ok(());
+    }
+    metas.sort_by_key(|m| std::cmp::Reverse(m.max_doc()));
+    let mut groups: Vec<(u64, Vec<tantivy::index::SegmentId>)> =
+        vec![(0, Vec::new()); threads.max(1)];
+    for meta in &metas {
+        if let Some(lightest) = groups.iter_mut().min_by_key(|(docs, _)| *docs) {
+            lightest.0 += u64::from(meta.max_doc());
+            lightest.1.push(meta.id());
+        }
+    }
+    let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_HEAP / 4)?;
+    writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+    for (_, ids) in groups.iter().filter(|(_, ids)| ids.len() > 1) {
+        writer.merge(ids).wait()?;
+    }
+    writer.wait_merging_threads()?;
+    Ok(())
 }
 
 /// The live generation under `index_root`, or `None` when the next indexing is a full rebuild
@@ -240,5 +272,68 @@ fn remove_old_generations(index_root: &Path, keep: &str) {
                 let _ = std::fs::remove_dir_all(entry.path());
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::doc;
+
+    /// An index of `sizes.len()` segments, one per commit, with `sizes[i]` documents each.
+    fn index_of_segments(dir: &Path, sizes: &[usize]) -> Index {
+        let (schema, fields) = build_schema();
+        let index = Index::create_in_dir(dir, schema).unwrap();
+        stem::register(&index);
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        let mut n = 0;
+        for &size in sizes {
+            for _ in 0..size {
+                writer
+                    .add_document(doc!(fields.id => format!("o/d{n}")))
+                    .unwrap();
+                n += 1;
+            }
+            writer.commit().unwrap();
+        }
+        writer.wait_merging_threads().unwrap();
+        index
+    }
+
+    fn segment_sizes(index: &Index) -> Vec<u32> {
+        let mut sizes: Vec<u32> = index
+            .searchable_segment_metas()
+            .unwrap()
+            .iter()
+            .map(|m| m.max_doc())
+            .collect();
+        sizes.sort_unstable();
+        sizes
+    }
+
+    #[test]
+    fn a_rebuild_leaves_one_balanced_segment_per_thread() {
+        let dir = tempfile::tempdir().unwrap();
+        // Like a whole-Hub rebuild: one large segment beside several small ones.
+        let index = index_of_segments(dir.path(), &[80, 11, 10, 10, 12, 9, 10]);
+        balance_segments(&index, 2).unwrap();
+        assert_eq!(segment_sizes(&index), vec![62, 80]);
+        // Every document is still there, once.
+        let reader = index.reader().unwrap();
+        assert_eq!(reader.searcher().num_docs(), 142);
+
+        let dir = tempfile::tempdir().unwrap();
+        let index = index_of_segments(dir.path(), &[5, 5, 5, 5, 5]);
+        balance_segments(&index, 2).unwrap();
+        assert_eq!(segment_sizes(&index), vec![10, 15]);
+
+        // As many segments as threads, or fewer: nothing to merge.
+        let dir = tempfile::tempdir().unwrap();
+        let index = index_of_segments(dir.path(), &[7, 3]);
+        balance_segments(&index, 2).unwrap();
+        assert_eq!(segment_sizes(&index), vec![3, 7]);
+        balance_segments(&index, 1).unwrap();
+        assert_eq!(segment_sizes(&index), vec![10]);
     }
 }
