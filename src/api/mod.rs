@@ -6,7 +6,7 @@
 use crate::config::Config;
 use crate::output::record::ExportRecord;
 use crate::score::{Lexicon, Scorer};
-use crate::search::{search, CatalogIndex, QueryFilters, RankedHit, Weights};
+use crate::search::{rank, resolve, search, CatalogIndex, QueryFilters, RankedHit, Weights};
 use crate::store::Store;
 use std::cell::OnceCell;
 use std::collections::HashMap;
@@ -123,41 +123,39 @@ impl Catalog {
             });
         }
         // Collapsing needs more hits than the page: widen until the page is full or all seen.
-        // Hits collapse on their family id alone; only the kept page is read in full.
+        // Hits collapse on the family key of the index; only the kept page has its ids read.
         let want = offset.saturating_add(limit);
         let mut window = want.saturating_mul(3).saturating_add(40);
         loop {
-            let result = search(&self.index, text, filters, weights, 0, window)?;
-            let ids: Vec<String> = result.hits.iter().map(|h| h.id.clone()).collect();
-            let families = self.store.family_ids(&ids)?;
+            let ranked = rank(&self.index, text, filters, weights, 0, window)?;
             let mut kept: Vec<(usize, usize)> = Vec::new(); // (hit index, other members)
-            let mut position: HashMap<&str, usize> = HashMap::new();
-            for (i, hit) in result.hits.iter().enumerate() {
-                match families.get(&hit.id) {
-                    Some(family) => match position.get(family.as_str()) {
-                        Some(&at) => {
-                            if let Some(entry) = kept.get_mut(at) {
-                                entry.1 += 1;
-                            }
-                        }
-                        None => {
-                            position.insert(family.as_str(), kept.len());
-                            kept.push((i, 0));
-                        }
-                    },
-                    None => kept.push((i, 0)),
+            let mut position: HashMap<u64, usize> = HashMap::new();
+            for (i, hit) in ranked.hits.iter().enumerate() {
+                if hit.family == 0 {
+                    kept.push((i, 0));
+                } else if let Some(&at) = position.get(&hit.family) {
+                    if let Some(entry) = kept.get_mut(at) {
+                        entry.1 += 1;
+                    }
+                } else {
+                    position.insert(hit.family, kept.len());
+                    kept.push((i, 0));
                 }
             }
-            if kept.len() >= want || window >= result.total {
-                let page: Vec<(&RankedHit, usize)> = kept
+            if kept.len() >= want || window >= ranked.total {
+                let shown = kept
                     .into_iter()
                     .skip(offset)
                     .take(limit)
-                    .filter_map(|(i, others)| Some((result.hits.get(i)?, others)))
+                    .filter_map(|(i, others)| Some((*ranked.hits.get(i)?, others)));
+                let resolved = resolve(&self.index, shown)?;
+                let page: Vec<(&RankedHit, usize)> = resolved
+                    .iter()
+                    .map(|(hit, others)| (hit, *others))
                     .collect();
                 let records = self.records_of(&page, explain)?;
                 return Ok(QueryPage {
-                    total: result.total,
+                    total: ranked.total,
                     records: self.with_related(records)?,
                 });
             }
@@ -213,14 +211,17 @@ impl Catalog {
 
     /// Fills `related` (the other members of each record's family).
     fn with_related(&self, mut records: Vec<ExportRecord>) -> Result<Vec<ExportRecord>, ApiError> {
+        let families: Vec<&str> = records
+            .iter()
+            .filter_map(|r| r.family_id.as_deref())
+            .collect();
+        if families.is_empty() {
+            return Ok(records);
+        }
+        let members = self.store.family_member_ids(&families)?;
         for record in &mut records {
-            if let Some(family) = record.family_id.clone() {
-                record.related = self
-                    .store
-                    .family_member_ids(&family)?
-                    .into_iter()
-                    .filter(|id| *id != record.id)
-                    .collect();
+            if let Some(ids) = record.family_id.as_ref().and_then(|f| members.get(f)) {
+                record.related = ids.iter().filter(|id| **id != record.id).cloned().collect();
             }
         }
         Ok(records)

@@ -12,7 +12,9 @@ pub mod rank;
 pub mod schema;
 pub mod stem;
 
-pub use query::{search, QueryFilters, RankedHit, SearchResult};
+pub use query::{
+    rank, resolve, search, QueryFilters, RankedHit, ScoredHit, ScoredPage, SearchResult,
+};
 pub use rank::Weights;
 
 use crate::progress::Progress;

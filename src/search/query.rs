@@ -6,6 +6,7 @@ use super::rank::Weights;
 use super::schema::boosted_text_fields;
 use super::{CatalogIndex, Result};
 use crate::turns::ConversationFormat;
+use std::collections::HashMap;
 use std::ops::Bound;
 use tantivy::query::{
     AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
@@ -157,6 +158,28 @@ pub(super) fn relevance_at_least(idx: &CatalogIndex, minimum: f64) -> RangeQuery
     )
 }
 
+/// A ranked hit whose dataset id is not read yet (ids come from the document store, a block
+/// read each: [`resolve`] reads them only for the hits that are shown).
+#[derive(Debug, Clone, Copy)]
+pub struct ScoredHit {
+    addr: tantivy::DocAddress,
+    /// The dataset's family key ([`super::schema::family_key`]; 0: in no family).
+    pub family: u64,
+    /// Composite score in [0, 1].
+    pub score: f64,
+    /// The factors.
+    pub factors: Factors,
+}
+
+/// A ranked page whose ids are not read yet.
+#[derive(Debug, Clone)]
+pub struct ScoredPage {
+    /// Matches after filters.
+    pub total: usize,
+    /// The requested page, best first.
+    pub hits: Vec<ScoredHit>,
+}
+
 /// Runs a query and returns one page of ranked hits.
 pub fn search(
     idx: &CatalogIndex,
@@ -166,6 +189,45 @@ pub fn search(
     offset: usize,
     limit: usize,
 ) -> Result<SearchResult> {
+    let page = rank(idx, text, filters, weights, offset, limit)?;
+    let hits = resolve(idx, page.hits.into_iter().map(|h| (h, ())))?;
+    Ok(SearchResult {
+        total: page.total,
+        hits: hits.into_iter().map(|(hit, ())| hit).collect(),
+    })
+}
+
+/// Reads the ids of `hits`, in order, each with what the caller paired it with (a hit whose
+/// document has no id is left out).
+pub fn resolve<T>(
+    idx: &CatalogIndex,
+    hits: impl IntoIterator<Item = (ScoredHit, T)>,
+) -> Result<Vec<(RankedHit, T)>> {
+    let searcher = idx.searcher()?;
+    let mut out = Vec::new();
+    for (hit, paired) in hits {
+        let doc: TantivyDocument = searcher.doc(hit.addr)?;
+        if let Some(id) = doc.get_first(idx.fields.id).and_then(|v| v.as_str()) {
+            let ranked = RankedHit {
+                id: id.to_string(),
+                score: hit.score,
+                factors: hit.factors,
+            };
+            out.push((ranked, paired));
+        }
+    }
+    Ok(out)
+}
+
+/// Runs a query and returns one page of ranked hits, with their family keys but no ids.
+pub fn rank(
+    idx: &CatalogIndex,
+    text: &str,
+    filters: &QueryFilters,
+    weights: &Weights,
+    offset: usize,
+    limit: usize,
+) -> Result<ScoredPage> {
     let searcher = idx.searcher()?;
     let has_text = !text.trim().is_empty();
     let query = build_query(idx, text, filters);
@@ -210,24 +272,35 @@ pub fn search(
         .collect();
     super::collect::keep_top(&mut scored, wanted);
     scored.sort_by(super::collect::best_first);
+    let mut family_columns: HashMap<u32, Option<tantivy::columnar::Column<u64>>> = HashMap::new();
     let mut hits = Vec::with_capacity(limit.min(scored.len()));
     for (score, c) in scored.into_iter().skip(offset).take(limit) {
-        let doc: TantivyDocument = searcher.doc(c.addr)?;
-        if let Some(id) = doc.get_first(idx.fields.id).and_then(|v| v.as_str()) {
-            hits.push(RankedHit {
-                id: id.to_string(),
-                score,
-                factors: Factors {
-                    text_match: (has_text && best_bm25 > 0.0)
-                        .then(|| super::rank::match_factor(c.bm25, best_bm25)),
-                    bm25: f64::from(c.bm25),
-                    quality: c.quality,
-                    relevance: c.relevance,
-                    turns: c.turns,
-                    popularity: c.popularity,
-                },
-            });
-        }
+        let column = match family_columns.entry(c.addr.segment_ord) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(
+                searcher
+                    .segment_reader(c.addr.segment_ord)
+                    .fast_fields()
+                    .column_opt::<u64>("family")?,
+            ),
+        };
+        hits.push(ScoredHit {
+            addr: c.addr,
+            family: column
+                .as_ref()
+                .and_then(|col| col.first(c.addr.doc_id))
+                .unwrap_or(0),
+            score,
+            factors: Factors {
+                text_match: (has_text && best_bm25 > 0.0)
+                    .then(|| super::rank::match_factor(c.bm25, best_bm25)),
+                bm25: f64::from(c.bm25),
+                quality: c.quality,
+                relevance: c.relevance,
+                turns: c.turns,
+                popularity: c.popularity,
+            },
+        });
     }
-    Ok(SearchResult { total, hits })
+    Ok(ScoredPage { total, hits })
 }

@@ -71,6 +71,9 @@ pub struct Fields {
     /// much tighter bound than the factor maxima when the weights are the default ones (fixed
     /// point, rounded up so the maximum stays an upper bound).
     pub bulk_default_score: Field,
+    /// The dataset's family key ([`family_key`]; 0 when it is in no family), so a query
+    /// collapses families from a column instead of reading every hit's id and membership.
+    pub family: Field,
 }
 
 /// Fixed-point scale of the ranking columns: four decimals.
@@ -103,6 +106,16 @@ pub fn from_fixed(q: u64) -> f64 {
 /// The smallest column value whose factor is at least `minimum`.
 pub fn fixed_at_least(minimum: f64) -> u64 {
     to_fixed_ceil(minimum)
+}
+
+/// The column value of a family: a 64-bit FNV-1a hash of its id (never 0, which stands for no
+/// family). A stable hash, so an index written by one build is read right by the next; two
+/// families that collide would only collapse into one line of a page.
+pub fn family_key(family_id: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = fnv::FnvHasher::default();
+    hasher.write(family_id.as_bytes());
+    hasher.finish().max(1)
 }
 
 /// The facet of datasets at or above the candidate floor.
@@ -152,6 +165,7 @@ pub fn build_schema() -> (Schema, Fields) {
         popularity: b.add_u64_field("popularity", FAST),
         bulk_turns: b.add_u64_field("bulk_turns", FAST),
         bulk_default_score: b.add_u64_field("bulk_default_score", FAST),
+        family: b.add_u64_field("family", FAST),
     };
     (b.build(), fields)
 }
@@ -323,6 +337,9 @@ pub fn to_document(f: &Fields, lexicon: &Lexicon, d: &StoredDataset) -> TantivyD
         r.likes.max(0) as u64,
     ));
     doc.add_u64(f.popularity, to_fixed(popularity));
+    if let Some(family) = &d.family {
+        doc.add_u64(f.family, family_key(&family.family_id));
+    }
     if d.scores.relevance >= crate::score::SAMPLING_RELEVANCE_FLOOR {
         doc.add_facet(f.facets, candidate_facet());
     } else {
@@ -364,6 +381,16 @@ mod tests {
         assert_eq!(expanded, "cbt");
         assert_eq!(expansions(&lexicon, "precognitive behavioral therapy"), "");
         assert_eq!(expansions(&lexicon, "plain text, no acronym"), "");
+    }
+
+    #[test]
+    fn family_keys_are_fnv_1a_and_never_zero() {
+        // The published FNV-1a 64 values: the key of an index written by one build must be
+        // the key the next build computes.
+        assert_eq!(family_key(""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(family_key("a"), 0xaf63_dc4c_8601_ec8c);
+        assert_ne!(family_key("org/a"), family_key("org/b"));
+        assert!(family_key("x/y") > 0);
     }
 
     #[test]

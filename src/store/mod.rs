@@ -31,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../schema/migrations/0004_turn_evidence.sql"),
     include_str!("../../schema/migrations/0005_sample_text.sql"),
     include_str!("../../schema/migrations/0006_families.sql"),
+    include_str!("../../schema/migrations/0007_family_members_index.sql"),
 ];
 
 /// Errors of the catalog store.
