@@ -188,6 +188,10 @@ fn balance_segments(index: &Index, threads: usize) -> Result<()> {
     for (_, ids) in groups.iter().filter(|(_, ids)| ids.len() > 1) {
         writer.merge(ids).wait()?;
     }
+    // The merged segments' files are not deleted by the merge itself, and a segment's files
+    // are kept while any of its metas is alive.
+    drop(metas);
+    writer.garbage_collect_files().wait()?;
     writer.wait_merging_threads()?;
     Ok(())
 }
@@ -303,6 +307,27 @@ mod tests {
         index
     }
 
+    /// The segments whose files are in `dir` (a file is named `<segment id>.<component>`).
+    fn segments_on_disk(dir: &Path) -> std::collections::BTreeSet<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| {
+                let name = e.unwrap().file_name().to_string_lossy().to_string();
+                let (stem, _) = name.split_once('.')?;
+                (stem.len() == 32).then(|| stem.to_string())
+            })
+            .collect()
+    }
+
+    fn live_segments(index: &Index) -> std::collections::BTreeSet<String> {
+        index
+            .searchable_segment_metas()
+            .unwrap()
+            .iter()
+            .map(|m| m.id().uuid_string())
+            .collect()
+    }
+
     fn segment_sizes(index: &Index) -> Vec<u32> {
         let mut sizes: Vec<u32> = index
             .searchable_segment_metas()
@@ -321,6 +346,8 @@ mod tests {
         let index = index_of_segments(dir.path(), &[80, 11, 10, 10, 12, 9, 10]);
         balance_segments(&index, 2).unwrap();
         assert_eq!(segment_sizes(&index), vec![62, 80]);
+        // The merged segments leave no files behind.
+        assert_eq!(segments_on_disk(dir.path()), live_segments(&index));
         // Every document is still there, once.
         let reader = index.reader().unwrap();
         assert_eq!(reader.searcher().num_docs(), 142);
