@@ -237,19 +237,24 @@ fn corrupt_or(path: &Path, e: rusqlite::Error) -> StoreError {
     }
 }
 
-/// 64-bit FNV-1a: a stable fingerprint (std's hasher may change between Rust releases).
+/// 64-bit FNV-1a as hex: a stable fingerprint (std's hasher may change between Rust releases).
 pub fn fingerprint(bytes: &[u8]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        hash ^= u64::from(*b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{hash:016x}")
+    use std::hash::Hasher;
+    let mut hasher = fnv::FnvHasher::default();
+    hasher.write(bytes);
+    format!("{:016x}", hasher.finish())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fingerprints_are_fnv_1a_as_stored_by_earlier_versions() {
+        // Stored fingerprints decide what a sync sees as changed: the function must not move.
+        assert_eq!(fingerprint(b""), "cbf29ce484222325");
+        assert_eq!(fingerprint(b"a"), "af63dc4c8601ec8c");
+    }
 
     #[test]
     fn migrations_apply_in_order_and_upgrade_old_catalogs() {
