@@ -223,6 +223,95 @@ fn multilingual_terms_match() {
     assert_eq!(gene_es.score, 0.0, "{gene_es:?}");
 }
 
+/// Scores a record whose only text is a description and sampled turns.
+fn score_turns(description: &str, turns: &str) -> Relevance {
+    relevance(
+        &lex(),
+        &RelevanceInput {
+            id: "someone/data",
+            pretty_name: None,
+            tags: &[],
+            task_categories: &[],
+            description: Some(description),
+            card_text: None,
+            conversation_text: Some(turns),
+            structure: Default::default(),
+        },
+    )
+}
+
+#[test]
+fn sampled_turns_give_form_evidence_in_every_language() {
+    // (language, a one-line topic, sampled turns with role names and a counseling move, the
+    // role term and the move expected in the turns). CJK turns have no spaces.
+    for (language, topic, turns, role, moves) in [
+        (
+            "zh",
+            "心理咨询数据",
+            "来访者：我最近总是睡不着。咨询师：听起来你最近压力很大，能具体说说吗？",
+            "来访者",
+            "听起来你",
+        ),
+        (
+            "ja",
+            "カウンセリングのデータ",
+            "クライエント：最近眠れません。カウンセラー：それはつらかったですね。",
+            "クライエント",
+            "つらかったですね",
+        ),
+        (
+            "ko",
+            "심리상담 데이터",
+            "내담자: 요즘 잠을 못 자요. 상담사: 많이 힘드셨겠어요.",
+            "내담자",
+            "힘드셨겠",
+        ),
+        (
+            "ru",
+            "Психотерапия",
+            "Клиент: Я плохо сплю. Психолог: Как вы себя чувствуете сейчас?",
+            "клиент",
+            "как вы себя чувствуете",
+        ),
+        (
+            "es",
+            "Terapia",
+            "Paciente: No duermo bien. Terapeuta: ¿Cómo te sientes con eso?",
+            "paciente",
+            "como te sientes",
+        ),
+        (
+            "pt",
+            "Terapia",
+            "Paciente: Não durmo bem. Terapeuta: Como você se sente com isso?",
+            "paciente",
+            "como voce se sente",
+        ),
+        (
+            "de",
+            "Psychotherapie",
+            "Klient: Ich schlafe schlecht. Therapeut: Das klingt belastend. Wie fühlen Sie sich?",
+            "klient",
+            "wie fuhlen sie sich",
+        ),
+    ] {
+        let without = score_text("someone/data", topic);
+        let with = score_turns(topic, turns);
+        for term in [role, moves] {
+            assert!(
+                matched(&with, term, "conversation"),
+                "{language}: {term} not matched in {with:?}"
+            );
+        }
+        assert!(
+            with.components.conversational > without.components.conversational,
+            "{language}: turns gave no form evidence: {with:?}"
+        );
+        assert!(with.score > without.score, "{language}: {with:?}");
+        assert!(with.score >= DEFAULT_THRESHOLD, "{language}: {with:?}");
+    }
+}
+
 #[test]
 fn glued_id_tokens_match_only_in_the_id() {
     let glued = score_text("someone/Therapydataset_formatted", "");
