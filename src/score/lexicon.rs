@@ -273,6 +273,10 @@ fn compile(file: LexiconFile) -> Result<Lexicon, ScoreError> {
         ),
         ("scoring.extra_field_bonus", file.scoring.extra_field_bonus),
         ("scoring.compound_factor", file.scoring.compound_factor),
+        (
+            "scoring.declared_task_factor",
+            file.scoring.declared_task_factor,
+        ),
     ] {
         check_weight(name, w, 2.0)?;
     }

@@ -60,6 +60,11 @@ pub struct ScoringParams {
     pub extra_field_bonus: f64,
     /// Multiplier for matches found inside an id token (`therapydataset`).
     pub compound_factor: f64,
+    /// Multiplier for non-conversational terms found in the declared task categories only:
+    /// uploaders declare `text-classification` for preference pairs, reward-model data and
+    /// annotated dialogues too, so the declared task is weaker evidence of form than the card's
+    /// or the data's own words.
+    pub declared_task_factor: f64,
     /// Only this many characters of the card text are scanned.
     pub card_text_max_chars: usize,
     /// Conversational (or non-conversational) strength of the data's structure: conversation
@@ -78,6 +83,7 @@ impl Default for ScoringParams {
             non_conversational_penalty: 0.6,
             extra_field_bonus: 0.15,
             compound_factor: 0.9,
+            declared_task_factor: 0.5,
             card_text_max_chars: 16_384,
             structure_weight: 0.6,
         }

@@ -354,10 +354,23 @@ impl Scanner<'_> {
 /// Turns hits into the score and its explanation.
 fn score(lex: &Lexicon, mut hits: Vec<Hit>, structure: Structure) -> Relevance {
     let params = &lex.scoring;
+    let declared_task_only = |hit: &Hit| {
+        hit.field == Field::TaskCategories
+            && lex
+                .patterns
+                .get(hit.pattern)
+                .and_then(|p| lex.categories.get(p.category))
+                .is_some_and(|c| c.kind == Kind::NonConversational)
+    };
     let effective = |hit: &Hit| {
         hit.field_weight
             * if hit.compound {
                 params.compound_factor
+            } else {
+                1.0
+            }
+            * if declared_task_only(hit) {
+                params.declared_task_factor
             } else {
                 1.0
             }

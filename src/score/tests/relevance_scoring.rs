@@ -313,6 +313,50 @@ fn sampled_turns_give_form_evidence_in_every_language() {
 }
 
 #[test]
+fn declared_task_categories_weigh_less_than_the_cards_words() {
+    // Preference pairs of therapist responses, declared `text-classification` (reward data).
+    let declared = ["text classification".to_string()];
+    let with = |task_categories: &[String], description: &str| {
+        relevance(
+            &lex(),
+            &RelevanceInput {
+                id: "someone/psychotherapy-preference",
+                pretty_name: None,
+                tags: &[],
+                task_categories,
+                description: Some(description),
+                card_text: None,
+                conversation_text: None,
+                structure: Default::default(),
+            },
+        )
+    };
+    let from_task = with(&declared, "Therapist responses.");
+    let from_card = with(&[], "Therapist responses for text classification.");
+    assert!(negative(&from_task, "text classification"), "{from_task:?}");
+    let weight = |r: &Relevance| {
+        r.negatives
+            .iter()
+            .find(|m| m.term == "text classification")
+            .map(|m| m.weight)
+            .unwrap_or_default()
+    };
+    let (task, card) = (weight(&from_task), weight(&from_card));
+    // The same term, weighed by its field: the declared task's weight times the factor.
+    let (params, fields) = (&lex().scoring, &lex().fields);
+    let expected = fields.task_categories * params.declared_task_factor / fields.description;
+    assert!(
+        card > 0.0 && (task / card - expected).abs() < 1e-3,
+        "{task} / {card}"
+    );
+    assert!(
+        from_task.components.non_conversational < from_card.components.non_conversational
+            && from_task.score > from_card.score,
+        "{from_task:?} vs {from_card:?}"
+    );
+}
+
+#[test]
 fn glued_id_tokens_match_only_in_the_id() {
     let glued = score_text("someone/Therapydataset_formatted", "");
     let hit = glued
