@@ -10,8 +10,9 @@
 //!
 //! In the repo id only, a token of six characters or more that matched nothing is tried as a
 //! compound: the longest lexicon term (five characters or more, from `compound` groups or
-//! negatives) that starts it and the longest that ends it, each leaving at least two characters
-//! (only the longer when they overlap), count with weight × `compound_factor`
+//! negatives) that starts it and the longest that ends it (or ends it before a trailing "data",
+//! "dataset" or "corpus"), each leaving at least two characters (only the longer when they
+//! overlap), count with weight × `compound_factor`
 //! (`therapydataset`, `autotherapy`, `mentalchat`, `therapy` + `conversation` in
 //! `therapyconversations`). Hub uploads often glue words together in names and have empty cards,
 //! so the id must be read this way; prose never is.
@@ -38,6 +39,10 @@ use super::{DatasetKind, MatchedTerm, Relevance, RelevanceComponents, RelevanceI
 
 /// Id tokens at least this long are tried as compounds (`therapydataset`).
 const COMPOUND_MIN_TOKEN_CHARS: usize = 6;
+
+/// Trailing words of a glued id token that only say it is data, looked behind for a term that
+/// ends the rest (longest first).
+const GLUED_DATA_SUFFIXES: [&str; 4] = ["datasets", "dataset", "corpus", "data"];
 
 /// Where a match was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -261,10 +266,17 @@ impl Scanner<'_> {
     }
 
     /// The longest compound-eligible term that starts `token` and the longest that ends it
-    /// (negatives win ties; each leaves at least two characters). When the two would overlap,
-    /// only the longer is kept.
+    /// (negatives win ties; each leaves at least two characters). The end is looked for
+    /// before a trailing "data", "dataset(s)" or "corpus" too (`arabictherapydataset`). When
+    /// the two would overlap, only the longer is kept.
     fn compound_matches(&self, token: &str) -> Vec<(Part, usize)> {
         let lex = self.lex;
+        // The token without a trailing word that only says "this is data".
+        let core = GLUED_DATA_SUFFIXES
+            .iter()
+            .find_map(|suffix| token.strip_suffix(suffix))
+            .filter(|rest| rest.chars().count() >= COMPOUND_MIN_TOKEN_CHARS)
+            .unwrap_or(token);
         // (length, pattern, negative) of the best prefix and suffix so far
         let mut best: [Option<(usize, usize, bool)>; 2] = [None, None];
         for &index in &lex.compound {
@@ -274,13 +286,10 @@ impl Scanner<'_> {
             let Some(PatternToken::Exact(term)) = pattern.tokens.first() else {
                 continue;
             };
-            if token.len() < term.len() + 2 {
-                continue;
-            }
             let negative = pattern.kind == Kind::Negative;
             let found = [
-                token.starts_with(term.as_str()),
-                token.ends_with(term.as_str()),
+                token.len() >= term.len() + 2 && token.starts_with(term.as_str()),
+                core.len() >= term.len() + 2 && core.ends_with(term.as_str()),
             ];
             for (slot, hit) in best.iter_mut().zip(found) {
                 let better = match *slot {
@@ -295,7 +304,7 @@ impl Scanner<'_> {
             }
         }
         match best {
-            [Some(prefix), Some(suffix)] if prefix.0 + suffix.0 > token.len() => {
+            [Some(prefix), Some(suffix)] if prefix.0 + suffix.0 > core.len() => {
                 let (part, keep) = if suffix.0 > prefix.0 {
                     (Part::Suffix, suffix)
                 } else {

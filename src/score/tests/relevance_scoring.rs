@@ -381,6 +381,23 @@ fn glued_id_tokens_match_only_in_the_id() {
     );
     let psychometric = score_text("someone/hebrew-psychotechnique-MQA", "");
     assert_eq!(psychometric.score, 0.0, "{psychometric:?}");
+    // A term that ends the token before a trailing "dataset" / "data" / "corpus".
+    let before_data = score_text("someone/arabictherapydataset", "");
+    assert!(matched(&before_data, "therapy", "id"), "{before_data:?}");
+    assert!(before_data.score >= DEFAULT_THRESHOLD, "{before_data:?}");
+    let counseling = score_text("someone/studentcounselingcorpus", "");
+    assert!(matched(&counseling, "counseling", "id"), "{counseling:?}");
+    // ... and a negative that ends it there still wins.
+    let physio = score_text("someone/physiotherapydataset", "");
+    assert!(
+        negative(&physio, "physiotherapy") && physio.score == 0.0,
+        "{physio:?}"
+    );
+    let radio = score_text("someone/pediatricradiotherapydata", "");
+    assert!(
+        !matched(&radio, "therapy", "id") && radio.score == 0.0,
+        "{radio:?}"
+    );
 }
 
 #[test]
