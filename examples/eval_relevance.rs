@@ -43,6 +43,8 @@ struct Args {
     path: String,
     cards: Option<String>,
     summary: bool,
+    /// Ids whose whole explanation is printed (tuning sets only).
+    explain: Vec<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -54,6 +56,7 @@ fn parse_args() -> Result<Args, String> {
         .into(),
         cards: None,
         summary: false,
+        explain: Vec::new(),
     };
     let mut given = std::env::args().skip(1);
     while let Some(arg) = given.next() {
@@ -62,6 +65,9 @@ fn parse_args() -> Result<Args, String> {
                 args.cards = Some(given.next().ok_or("--cards needs a file")?);
             }
             "--summary" => args.summary = true,
+            "--explain" => args
+                .explain
+                .push(given.next().ok_or("--explain needs a dataset id")?),
             flag if flag.starts_with("--") => return Err(format!("unknown flag {flag}")),
             _ => args.path = arg,
         }
@@ -78,6 +84,7 @@ fn run() -> Result<(), String> {
         path,
         cards,
         summary,
+        explain,
     } = parse_args()?;
     let mut records = EvalRecord::parse_jsonl(&read(&path)?).map_err(|e| format!("{path}: {e}"))?;
     if let Some(cards) = &cards {
@@ -101,6 +108,9 @@ fn run() -> Result<(), String> {
         .map(|(record, dataset)| {
             let listing = scorer.relevance(dataset).score;
             let result = synced_relevance(&scorer, record, dataset);
+            if !summary && explain.iter().any(|id| id.eq_ignore_ascii_case(&record.id)) {
+                print_explanation(&record.id, &result);
+            }
             let mut terms: Vec<String> = result
                 .matched
                 .iter()
@@ -302,5 +312,32 @@ fn truncate(text: &str, max: usize) -> String {
     } else {
         let cut: String = text.chars().take(max - 1).collect();
         format!("{cut}…")
+    }
+}
+
+/// Every matched term and the score's components of one record (`--explain ID`).
+fn print_explanation(id: &str, result: &catalog::score::Relevance) {
+    let c = &result.components;
+    println!(
+        "{id}: score {:.3} kind {} (domain {:.3}, conversational {:.3}, non-conversational {:.3}, format {:.3}, negative {:.3})",
+        result.score,
+        result.kind.as_str(),
+        c.domain,
+        c.conversational,
+        c.non_conversational,
+        c.format_factor,
+        c.negative_factor
+    );
+    for (sign, terms) in [("+", &result.matched), ("-", &result.negatives)] {
+        for m in terms {
+            println!(
+                "  {sign} {:<40} {:<22} {:<14} {:.3}{}",
+                m.term,
+                m.category,
+                m.field,
+                m.weight,
+                if m.compound { " (glued)" } else { "" }
+            );
+        }
     }
 }
