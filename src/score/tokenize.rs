@@ -17,7 +17,9 @@
 //! 4. **Normalisation**: lower case; Latin diacritics folded (`terapéutica` → `terapeutica`,
 //!    `Gespräch` → `gesprach`, Vietnamese tones removed); a light plural rule for words written in
 //!    ASCII letters: `-ies` → `-y`, else a final `s` is dropped (not after `s`, `u`, `i`; words of
-//!    four letters or more), so `therapists` = `therapist` and `terapias` = `terapia`.
+//!    four letters or more), so `therapists` = `therapist` and `terapias` = `terapia`. Words
+//!    whose final `s` is no plural and whose singular would be another word stay whole
+//!    ([`NOT_PLURALS`]: `news` is not `new`).
 //! 5. Each token remembers whether it was written in **upper case** (two letters or more, all
 //!    upper case), so acronyms that are also words (ACT, MI) can require it.
 
@@ -223,11 +225,16 @@ fn fold_latin(c: char) -> Option<&'static str> {
         .map(|&(_, base)| base)
 }
 
+/// Words ending in `s` that are no plurals and whose cut form is a different, common word
+/// ("a new dataset" must not read as "news").
+const NOT_PLURALS: [&str; 2] = ["news", "lens"];
+
 /// The light plural rule (module docs, rule 4). Only for ASCII-letter words.
 fn singular(mut word: String) -> String {
     let bytes = word.as_bytes();
     let n = bytes.len();
     let plural = n >= 4
+        && !NOT_PLURALS.contains(&word.as_str())
         && bytes.iter().all(u8::is_ascii_lowercase)
         && matches!(bytes, [.., before, b's'] if !matches!(before, b's' | b'u' | b'i'));
     if !plural {
@@ -277,6 +284,11 @@ mod tests {
         assert!(!tokens[3].upper);
         assert_eq!(tokens[4].text, "ptsd");
         assert!(tokens[4].upper);
+    }
+
+    #[test]
+    fn words_whose_s_is_no_plural_stay_whole() {
+        assert_eq!(texts("news new lenses lens"), ["news", "new", "lense", "lens"]);
     }
 
     #[test]
