@@ -8,7 +8,9 @@
 //! - `[acronyms]` — `ACRONYM = ["expansion", ...]` for the search index.
 //! - `[crawl]` — `terms` (id search terms) and `filters` (Hub tag filters) for `sync`.
 //! - `[[group]]` — weighted terms: `category`, `kind`, `weight`, optional `modality`, `compound`,
-//!   `suppresses`, `cap`, and `terms` (plain strings or `{ term, weight, case = "upper" }`).
+//!   `suppresses`, `cap`, `rows_only` (the terms match only in the text of sampled rows: phrases
+//!   that say who is speaking, which would mean nothing in a card), and `terms` (plain strings or
+//!   `{ term, weight, case = "upper" }`).
 //!
 //! Unknown top-level tables are an error (typos must not silently drop vocabulary), except
 //! tables whose name starts with `x-` or `x_`: those are reserved for extensions and ignored.
@@ -69,6 +71,8 @@ struct GroupSpec {
     suppresses: bool,
     #[serde(default)]
     cap: Option<f64>,
+    #[serde(default)]
+    rows_only: bool,
     terms: Vec<TermSpec>,
 }
 
@@ -161,6 +165,8 @@ pub(crate) struct Pattern {
     pub upper_only: bool,
     pub suppresses: bool,
     pub modality: Option<String>,
+    /// Matches only in the sampled rows' text (the group's `rows_only`).
+    pub rows_only: bool,
 }
 
 /// The compiled therapy lexicon. Build once, share, score many records.
@@ -352,6 +358,11 @@ fn compile_group(
             "group `{name}`: only negative groups may suppress"
         )));
     }
+    if group.rows_only && (group.compound || group.suppresses) {
+        return Err(invalid(format!(
+            "group `{name}`: a rows_only group can neither match in ids (compound) nor suppress"
+        )));
+    }
     let category = match lex
         .categories
         .iter()
@@ -431,7 +442,10 @@ fn compile_group(
             }
         }
         let single_exact = matches!((&first, tokens.len()), (PatternToken::Exact(t), 1) if t.chars().count() >= COMPOUND_MIN_TERM_CHARS);
-        if (group.compound || group.kind == Kind::Negative) && single_exact && case == CaseRule::Any
+        if (group.compound || group.kind == Kind::Negative)
+            && !group.rows_only
+            && single_exact
+            && case == CaseRule::Any
         {
             lex.compound.push(index);
         }
@@ -444,6 +458,7 @@ fn compile_group(
             upper_only: case == CaseRule::Upper,
             suppresses: group.suppresses,
             modality: group.modality.clone(),
+            rows_only: group.rows_only,
         });
     }
     Ok(())

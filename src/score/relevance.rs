@@ -191,9 +191,10 @@ impl Scanner<'_> {
         self.tokens.clear();
         self.spans.clear();
         tokenize_into(text, &mut self.tokens);
+        let in_rows = field == Field::Conversation;
         for start in 0..self.tokens.len() {
             let before = self.spans.len();
-            self.match_at(start);
+            self.match_at(start, in_rows);
             let Some(token) = self.tokens.get(start).map(|t| &t.text) else {
                 continue;
             };
@@ -223,7 +224,9 @@ impl Scanner<'_> {
         }
     }
 
-    fn match_at(&mut self, start: usize) {
+    /// Records every term that matches at token `start` (`rows_only` terms only when the
+    /// text is sampled rows).
+    fn match_at(&mut self, start: usize, in_rows: bool) {
         let lex = self.lex;
         let Some(first) = self.tokens.get(start).map(|t| &t.text) else {
             return;
@@ -245,7 +248,7 @@ impl Scanner<'_> {
             let Some(pattern) = lex.patterns.get(index) else {
                 continue;
             };
-            if self.pattern_matches(pattern, start) {
+            if (in_rows || !pattern.rows_only) && self.pattern_matches(pattern, start) {
                 self.spans.push(Span {
                     pattern: index,
                     start,

@@ -288,7 +288,10 @@ mod tests {
 
     #[test]
     fn words_whose_s_is_no_plural_stay_whole() {
-        assert_eq!(texts("news new lenses lens"), ["news", "new", "lense", "lens"]);
+        assert_eq!(
+            texts("news new lenses lens"),
+            ["news", "new", "lense", "lens"]
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod lexicon_loading;
 mod metrics;
 mod quality_scoring;
 mod relevance_scoring;
+mod row_voice;
 
 use super::{relevance, Lexicon, Relevance, RelevanceInput};
 
@@ -60,4 +61,21 @@ fn matched(result: &Relevance, term: &str, field: &str) -> bool {
 /// True when `term` was found as negative / non-conversation evidence.
 fn negative(result: &Relevance, term: &str) -> bool {
     result.negatives.iter().any(|m| m.term == term)
+}
+
+/// Scores a record whose only text is a description and sampled turns.
+fn score_turns(description: &str, turns: &str) -> Relevance {
+    relevance(
+        &lex(),
+        &RelevanceInput {
+            id: "someone/data",
+            pretty_name: None,
+            tags: &[],
+            task_categories: &[],
+            description: Some(description),
+            card_text: None,
+            conversation_text: Some(turns),
+            structure: Default::default(),
+        },
+    )
 }

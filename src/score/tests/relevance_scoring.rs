@@ -1,4 +1,4 @@
-use super::{lex, matched, negative, score_tags, score_text};
+use super::{lex, matched, negative, score_tags, score_text, score_turns};
 use crate::score::{relevance, Relevance, RelevanceInput, DEFAULT_THRESHOLD};
 
 const COUNSELING: &str = "Multi-turn counseling conversations between a licensed therapist and clients \
@@ -221,23 +221,6 @@ fn multilingual_terms_match() {
     }
     let gene_es = score_text("someone/data", "Ensayos de terapia génica y radioterapia");
     assert_eq!(gene_es.score, 0.0, "{gene_es:?}");
-}
-
-/// Scores a record whose only text is a description and sampled turns.
-fn score_turns(description: &str, turns: &str) -> Relevance {
-    relevance(
-        &lex(),
-        &RelevanceInput {
-            id: "someone/data",
-            pretty_name: None,
-            tags: &[],
-            task_categories: &[],
-            description: Some(description),
-            card_text: None,
-            conversation_text: Some(turns),
-            structure: Default::default(),
-        },
-    )
 }
 
 #[test]
