@@ -4,6 +4,7 @@
 mod dev_set;
 mod lexicon_loading;
 mod metrics;
+mod properties;
 mod quality_scoring;
 mod relevance_scoring;
 mod row_voice;
