@@ -195,6 +195,7 @@ impl EvalRecord {
             description: self.description.as_deref(),
             card_text: None,
             conversation_text: None,
+            schema_text: None,
             structure: Default::default(),
         }
     }

@@ -84,6 +84,9 @@ pub struct RelevanceInput<'a> {
     pub card_text: Option<&'a str>,
     /// Text of sampled conversation turns, when measured.
     pub conversation_text: Option<&'a str>,
+    /// The column names the card declares (`dataset_info.features`), space-separated: a
+    /// `therapist_response` or `client_talk_type` column names the roles of the data.
+    pub schema_text: Option<&'a str>,
     /// What the data's structure says about its form.
     pub structure: Structure,
 }
@@ -166,7 +169,8 @@ pub struct MatchedTerm {
     pub term: String,
     /// Its lexicon category (`core`, `role`, `modality`, `data_type`, `negative_somatic`, ...).
     pub category: String,
-    /// The field: `id`, `owner`, `pretty_name`, `tags`, `task_categories`, `description`, `card_text`.
+    /// The field: `id`, `owner`, `pretty_name`, `tags`, `task_categories`, `description`,
+    /// `card_text`, `conversation` (sampled rows), `schema` (declared column names) or `structure`.
     pub field: String,
     /// Term weight × field weight (before saturation).
     pub weight: f64,

@@ -25,6 +25,8 @@ pub struct FieldWeights {
     pub card_text: f64,
     /// Text of sampled conversation turns (roles and messages).
     pub conversation: f64,
+    /// Column names the card declares (`dataset_info.features`).
+    pub schema: f64,
 }
 
 impl Default for FieldWeights {
@@ -38,6 +40,7 @@ impl Default for FieldWeights {
             description: 0.7,
             card_text: 0.5,
             conversation: 0.6,
+            schema: 0.6,
         }
     }
 }

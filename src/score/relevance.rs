@@ -55,6 +55,7 @@ enum Field {
     Description,
     CardText,
     Conversation,
+    Schema,
 }
 
 impl Field {
@@ -68,6 +69,7 @@ impl Field {
             Field::Description => "description",
             Field::CardText => "card_text",
             Field::Conversation => "conversation",
+            Field::Schema => "schema",
         }
     }
 
@@ -82,6 +84,7 @@ impl Field {
             Field::Description => w.description,
             Field::CardText => w.card_text,
             Field::Conversation => w.conversation,
+            Field::Schema => w.schema,
         }
     }
 }
@@ -166,6 +169,13 @@ pub fn relevance(lex: &Lexicon, input: &RelevanceInput) -> Relevance {
         scanner.scan(
             truncate_chars(turns, lex.scoring.card_text_max_chars),
             Field::Conversation,
+            false,
+        );
+    }
+    if let Some(columns) = input.schema_text {
+        scanner.scan(
+            truncate_chars(columns, lex.scoring.card_text_max_chars),
+            Field::Schema,
             false,
         );
     }

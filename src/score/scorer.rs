@@ -3,7 +3,7 @@
 use super::Scores;
 use super::{quality, relevance, Lexicon, QualityInput, Relevance, RelevanceInput, Structure};
 use crate::model::DatasetRecord;
-use crate::turns::schema::{schema_form, SchemaForm};
+use crate::turns::schema::{declared_column_names, schema_form, SchemaForm};
 
 /// The id plus the lower-case glued form of every camelCase word of its name part
 /// (`ticoAg/MeChat_smile` → `ticoAg/MeChat_smile mechat`): the tokenizer splits camelCase, and
@@ -83,6 +83,11 @@ impl Scorer {
         );
         let id = with_glued_words(&record.id);
         let prose = extras.readme.map(super::card::scorable_prose);
+        let columns = record
+            .card_data
+            .as_ref()
+            .map(|card| declared_column_names(card).join(" ; "))
+            .filter(|text| !text.is_empty());
         let structure = match extras.measured_conversation {
             Some(true) => Structure::Conversation("conversation layout in the rows"),
             Some(false) => Structure::NotConversation("no conversation in the rows read"),
@@ -109,6 +114,7 @@ impl Scorer {
                 description: record.description.as_deref(),
                 card_text: prose.as_deref(),
                 conversation_text: extras.conversation_text,
+                schema_text: columns.as_deref(),
                 structure,
             },
         )

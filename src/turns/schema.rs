@@ -140,6 +140,50 @@ pub fn schema_form(card_data: &Value) -> Option<SchemaForm> {
         .then_some(SchemaForm::TextWithLabel)
 }
 
+/// Most column names [`declared_column_names`] returns (a card can declare thousands).
+const MAX_DECLARED_COLUMNS: usize = 200;
+
+/// Every column name the card declares, in every config, nested ones included (`messages` →
+/// `role`, `content`), each once, in order of first appearance, at most
+/// [`MAX_DECLARED_COLUMNS`].
+pub fn declared_column_names(card_data: &Value) -> Vec<String> {
+    let Some(info) = card_data.get("dataset_info") else {
+        return Vec::new();
+    };
+    let configs: Vec<&Value> = match info {
+        Value::Array(configs) => configs.iter().collect(),
+        other => vec![other],
+    };
+    let mut names: Vec<String> = Vec::new();
+    let mut pending: Vec<&Value> = configs
+        .iter()
+        .rev()
+        .filter_map(|c| c.get("features"))
+        .collect();
+    while let Some(node) = pending.pop() {
+        if names.len() >= MAX_DECLARED_COLUMNS {
+            break;
+        }
+        match node {
+            Value::Array(items) => pending.extend(items.iter().rev()),
+            Value::Object(map) => {
+                if let Some(name) = map.get("name").and_then(Value::as_str) {
+                    if !names.iter().any(|n| n == name) {
+                        names.push(name.to_string());
+                    }
+                }
+                for key in ["sequence", "list", "struct", "dtype", "feature"] {
+                    if let Some(inner) = map.get(key).filter(|v| v.is_array() || v.is_object()) {
+                        pending.push(inner);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    names
+}
+
 /// Rows of the `train` split (else all splits) declared in the config's `splits`.
 fn split_rows(config: &Value) -> Option<u64> {
     let splits = config.get("splits")?.as_array()?;
@@ -157,6 +201,38 @@ fn split_rows(config: &Value) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn declared_column_names_cover_every_config_and_nested_fields() {
+        let card: Value = serde_json::from_str(
+            r#"{"dataset_info": [
+                {"config_name": "a", "features": [
+                    {"name": "therapist_response", "dtype": "string"},
+                    {"name": "messages", "list": [{"name": "role", "dtype": "string"}, {"name": "content", "dtype": "string"}]}
+                ]},
+                {"config_name": "b", "features": [
+                    {"name": "clientTalkType", "dtype": "string"},
+                    {"name": "meta", "struct": [{"name": "counselor_id", "dtype": "int64"}]},
+                    {"name": "therapist_response", "dtype": "string"}
+                ]}
+            ]}"#,
+        )
+        .expect("valid JSON");
+        assert_eq!(
+            declared_column_names(&card),
+            [
+                "therapist_response",
+                "messages",
+                "role",
+                "content",
+                "clientTalkType",
+                "meta",
+                "counselor_id"
+            ]
+        );
+        assert!(declared_column_names(&serde_json::json!({"license": "mit"})).is_empty());
+        assert!(declared_column_names(&serde_json::json!({"dataset_info": "odd"})).is_empty());
+    }
     use serde_json::json;
 
     #[test]

@@ -28,6 +28,7 @@ fn score_text(id: &str, description: &str) -> Relevance {
             description: Some(description),
             card_text: None,
             conversation_text: None,
+            schema_text: None,
             structure: Default::default(),
         },
     )
@@ -46,6 +47,7 @@ fn score_tags(id: &str, tags: &[&str]) -> Relevance {
             description: None,
             card_text: None,
             conversation_text: None,
+            schema_text: None,
             structure: Default::default(),
         },
     )
@@ -76,6 +78,7 @@ fn score_turns(description: &str, turns: &str) -> Relevance {
             description: Some(description),
             card_text: None,
             conversation_text: Some(turns),
+            schema_text: None,
             structure: Default::default(),
         },
     )

@@ -64,6 +64,7 @@ proptest! {
                     description: Some(&description),
                     card_text: Some(&prose),
                     conversation_text: Some(&rows),
+                    schema_text: Some(&tag),
                     structure,
                 },
             );

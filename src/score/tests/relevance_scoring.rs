@@ -310,6 +310,7 @@ fn declared_task_categories_weigh_less_than_the_cards_words() {
                 description: Some(description),
                 card_text: None,
                 conversation_text: None,
+                schema_text: None,
                 structure: Default::default(),
             },
         )
@@ -427,6 +428,7 @@ fn card_text_is_read_up_to_its_limit() {
                 description: None,
                 card_text: Some(card),
                 conversation_text: None,
+                schema_text: None,
                 structure: Default::default(),
             },
         )
@@ -457,6 +459,7 @@ fn pretty_name_and_task_categories_fields() {
             description: None,
             card_text: None,
             conversation_text: None,
+            schema_text: None,
             structure: Default::default(),
         },
     );

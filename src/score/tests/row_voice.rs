@@ -1,5 +1,6 @@
-//! Who speaks in the sampled rows: a help-seeker's first-person account is form evidence,
-//! definitions and exam items are not, and neither kind of phrase counts outside the rows.
+//! Who speaks: in the sampled rows a help-seeker's first-person account is form evidence,
+//! definitions and exam items are not, and neither kind of phrase counts outside the rows; in
+//! the declared columns, role names (`therapist_response`) are.
 
 use super::{lex, matched, negative, score_text, score_turns};
 use crate::score::lexicon::Lexicon;
@@ -17,6 +18,7 @@ fn question_answer_rows(description: &str, rows: &str) -> Relevance {
             description: Some(description),
             card_text: None,
             conversation_text: Some(rows),
+            schema_text: None,
             structure: Structure::Conversation("question/answer columns in the schema"),
         },
     )
@@ -105,4 +107,50 @@ fn a_rows_only_group_cannot_match_in_ids_or_suppress() {
         let error = Lexicon::from_toml_str(&toml).expect_err(extra);
         assert!(error.to_string().contains("rows_only"), "{extra}: {error}");
     }
+}
+
+#[test]
+fn role_named_columns_are_evidence_of_who_speaks() {
+    let with_columns = |columns: Option<&str>| {
+        relevance(
+            &lex(),
+            &RelevanceInput {
+                id: "someone/data",
+                pretty_name: None,
+                tags: &[],
+                task_categories: &[],
+                description: Some("Mental health data."),
+                card_text: None,
+                conversation_text: None,
+                schema_text: columns,
+                structure: Structure::Unknown,
+            },
+        )
+    };
+    let bare = with_columns(None);
+    let roles = with_columns(Some("therapist_response ; clientTalkType ; id"));
+    assert!(matched(&roles, "therapist", "schema"), "{roles:?}");
+    assert!(matched(&roles, "client", "schema"), "{roles:?}");
+    assert!(
+        roles.score > bare.score,
+        "{} vs {}",
+        roles.score,
+        bare.score
+    );
+    // A doctor–patient column pair names roles but no therapy topic.
+    let medical = relevance(
+        &lex(),
+        &RelevanceInput {
+            id: "someone/medical-chat",
+            pretty_name: None,
+            tags: &[],
+            task_categories: &[],
+            description: Some("Questions to doctors."),
+            card_text: None,
+            conversation_text: None,
+            schema_text: Some("Patient ; Doctor"),
+            structure: Structure::Unknown,
+        },
+    );
+    assert!(medical.score < 0.2, "{medical:?}");
 }
