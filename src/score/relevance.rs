@@ -223,6 +223,17 @@ impl Scanner<'_> {
             }
         }
         self.resolve_overlaps();
+        if field == Field::Schema {
+            // Whether columns make conversation or labelled text is the structure's call
+            // (`Structure`); a `knowledge` or `sentiment` column in a dialogue set is no
+            // evidence against it.
+            let lex = self.lex;
+            self.spans.retain(|span| {
+                lex.patterns
+                    .get(span.pattern)
+                    .is_some_and(|p| p.kind != Kind::NonConversational)
+            });
+        }
         let field_weight = field.weight(self.lex);
         for span in &self.spans {
             self.hits.push(Hit {
