@@ -1,7 +1,9 @@
 //! Kinds end to end: `--kind` filters, JSON carries `kind`, `--explain` and `show` say which
-//! evidence moved the relevance (topic, form, structure).
+//! evidence moved the relevance (topic, form, structure); rows the sync samples tell a
+//! mental-health FAQ from counseling Q&A with the same card.
 
-use crate::common::{stdout, Sandbox};
+use crate::common::fake_hub::{FakeHub, ViewerDataset, ViewerSplit};
+use crate::common::{assert_ok, stdout, therapy_item, Sandbox};
 use serde_json::{json, Value};
 
 fn item(n: usize, id: &str, description: &str, tags: &[&str], card: Value) -> Value {
@@ -45,4 +47,68 @@ fn kind_filter_json_and_explanations() {
     assert!(show.contains("counseling_conversation"), "{show}");
     let bad = sandbox.run(&["query", "--kind", "nonsense"]);
     assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn sampled_rows_tell_an_faq_from_counseling_questions() {
+    let hub = FakeHub::start();
+    hub.set_quota(100_000);
+    let pair = |question: &str, answer: &str| json!({"Question": question, "Answer": answer});
+    let faq_rows = vec![
+        pair("What is a panic attack?", "A panic attack is a sudden episode of intense fear."),
+        pair("What are the common symptoms of depression?", "Common symptoms include low mood and loss of interest."),
+        pair("What causes anxiety disorders?", "Anxiety disorders are characterized by excessive worry; research suggests several causes."),
+        pair("Where can I find help?", "For more information, contact a local clinic."),
+    ];
+    let counseling_rows = vec![
+        pair(
+            "I've been feeling so empty since my divorce and I don't know what to do.",
+            "It sounds like you are carrying a lot right now. You are not alone.",
+        ),
+        pair(
+            "I feel like nobody cares about me at work.",
+            "That must be hard. Can you tell me more about what happens there?",
+        ),
+        pair(
+            "My anxiety keeps me awake every night.",
+            "It makes sense that you are exhausted. How are you feeling today?",
+        ),
+        pair(
+            "I am struggling to get out of bed.",
+            "I hear you. What would help you take one small step?",
+        ),
+    ];
+    for (id, rows) in [
+        ("care/mental-health-answers", faq_rows),
+        ("care/mental-health-questions", counseling_rows),
+    ] {
+        hub.add_dataset(therapy_item(id, "Mental health questions and answers."));
+        hub.set_viewer(
+            id,
+            ViewerDataset::new().with_split(ViewerSplit::new("default", "train", rows)),
+        );
+    }
+    let sandbox = Sandbox::new();
+    assert_ok(&sandbox.sync(&hub.url(), &[]));
+
+    let faq = sandbox.show_json("care/mental-health-answers");
+    let counseling = sandbox.show_json("care/mental-health-questions");
+    let relevance = |record: &Value| record["therapeutic_relevance"].as_f64().unwrap_or(-1.0);
+    assert!(
+        relevance(&counseling) >= 0.5 && relevance(&faq) < 0.5,
+        "counseling {} vs FAQ {}",
+        relevance(&counseling),
+        relevance(&faq)
+    );
+    assert_eq!(
+        counseling["kind"], "counseling_conversation",
+        "{counseling:#}"
+    );
+    assert_eq!(faq["kind"], "mental_health_text", "{faq:#}");
+    let shown = stdout(&sandbox.run(&["show", "care/mental-health-answers"]));
+    assert!(shown.contains("what are the"), "{shown}");
+    assert_eq!(
+        faq["turns_layout"], counseling["turns_layout"],
+        "the same layout: {faq:#}"
+    );
 }
