@@ -239,6 +239,23 @@ fn metrics(scored: &[Scored]) {
         }
     }
 
+    // Records a scorer can read something of beyond the id (card YAML, prose, README or rows)
+    // against records known by their name and tags alone: real Hub datasets all have the former
+    // once synced, while stored pages often showed only the latter.
+    println!("\nBy what a record carries (ours, therapy vs rest @default)");
+    for (what, with_text) in [("with card text or rows", true), ("name and tags only", false)] {
+        let data: Vec<(f64, bool)> = scored
+            .iter()
+            .filter(|s| carries_text(s.record) == with_text)
+            .map(|s| (s.ours, s.record.label == Label::Therapy))
+            .collect();
+        print_row(
+            &format!("{what} (n = {})", data.len()),
+            &metrics_at(&data, DEFAULT_THRESHOLD),
+            roc_auc(&data),
+        );
+    }
+
     println!("\nBorderline records (mental-health adjacent, not counseling conversation)");
     for (name, score, cut) in [
         ("ours", ours as fn(&Scored) -> f64, DEFAULT_THRESHOLD),
@@ -340,4 +357,17 @@ fn print_explanation(id: &str, result: &catalog::score::Relevance) {
             );
         }
     }
+}
+
+/// True when the record has card YAML, prose, a README or rows: more than a name and tags.
+fn carries_text(record: &EvalRecord) -> bool {
+    let card = record
+        .listing_item
+        .get("cardData")
+        .is_some_and(|c| c.as_object().is_some_and(|o| !o.is_empty()));
+    let prose = record
+        .description
+        .as_deref()
+        .is_some_and(|d| !d.trim().is_empty());
+    card || prose || record.has_extras()
 }
