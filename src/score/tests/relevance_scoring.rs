@@ -277,6 +277,20 @@ fn sampled_turns_give_form_evidence_in_every_language() {
             "klient",
             "wie fuhlen sie sich",
         ),
+        (
+            "ar",
+            "العلاج النفسي",
+            "العميل: لا أستطيع النوم منذ أسابيع. المعالج: يبدو أنك متعب جداً، كيف تشعر الآن؟",
+            "العميل",
+            "يبدو أنك",
+        ),
+        (
+            "tr",
+            "Terapi verisi",
+            "Danışan: Haftalardır uyuyamıyorum. Terapist: Anlıyorum, bu zor olmalı. Nasıl hissediyorsun?",
+            "danışan",
+            "nasıl hissediyorsun",
+        ),
     ] {
         let without = score_text("someone/data", topic);
         let with = score_turns(topic, turns);
