@@ -6,7 +6,11 @@
 //!   (`gene therapy` cancels `therapy`; `ACT policy` cancels `ACT`);
 //! - among matches of the same kind the longest wins (`cognitive behavioral therapy` is one
 //!   CBT match, not also `therapy`);
-//! - terms marked `case = "upper"` (ACT, MI) match only upper-case tokens.
+//! - terms marked `case = "upper"` (ACT, MI) match only upper-case tokens;
+//! - terms of `rows_only` groups (who speaks: "I've been feeling", "what is a") match only in
+//!   the sampled rows' text;
+//! - in the card's declared column names (`schema`) non-conversational terms are dropped: the
+//!   columns' structure, not a `knowledge` column's name, says whether rows are conversation.
 //!
 //! In the repo id only, a token of six characters or more that matched nothing is tried as a
 //! compound: the longest lexicon term (five characters or more, from `compound` groups or

@@ -19,7 +19,7 @@
 //!    ASCII letters: `-ies` → `-y`, else a final `s` is dropped (not after `s`, `u`, `i`; words of
 //!    four letters or more), so `therapists` = `therapist` and `terapias` = `terapia`. Words
 //!    whose final `s` is no plural and whose singular would be another word stay whole
-//!    ([`NOT_PLURALS`]: `news` is not `new`).
+//!    (`news` is not `new`).
 //! 5. Each token remembers whether it was written in **upper case** (two letters or more, all
 //!    upper case), so acronyms that are also words (ACT, MI) can require it.
 
