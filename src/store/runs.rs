@@ -114,7 +114,7 @@ impl Store {
     }
 
     /// The newest run of `mode` if it did not complete and was resumed fewer than
-    /// [`MAX_RESUMES`] times (a run that keeps failing is abandoned for a fresh one).
+    /// `MAX_RESUMES` times (a run that keeps failing is abandoned for a fresh one).
     pub fn resumable_run(&self, mode: &str) -> Result<Option<RunRecord>> {
         let Some(last) = self.last_run_of(Some(mode))? else {
             return Ok(None);
