@@ -243,7 +243,10 @@ fn metrics(scored: &[Scored]) {
     // against records known by their name and tags alone: real Hub datasets all have the former
     // once synced, while stored pages often showed only the latter.
     println!("\nBy what a record carries (ours, therapy vs rest @default)");
-    for (what, with_text) in [("with card text or rows", true), ("name and tags only", false)] {
+    for (what, with_text) in [
+        ("with card text or rows", true),
+        ("name and tags only", false),
+    ] {
         let data: Vec<(f64, bool)> = scored
             .iter()
             .filter(|s| carries_text(s.record) == with_text)

@@ -1,5 +1,5 @@
 //! Offline query: lenient text parsing with field boosts, filters on fast
-//! fields and facets, and the composite rank (see [`super::rank`]).
+//! fields and facets, and the composite rank (see [`super::rank()`]).
 
 use super::collect::{Candidate, RankCollector};
 use super::rank::Weights;

@@ -15,9 +15,9 @@
 //!
 //! Detection order (first that applies wins):
 //! 1. a column whose cells parse as conversations — lists of messages/strings/rounds, JSON strings
-//!    holding them, or transcripts with speaker prefixes / chat templates ([`select`]);
-//! 2. paired columns such as `Context`/`Response` or `instruction`/`input`/`output` ([`columns`]);
-//! 3. one utterance per row grouped by a conversation-id column ([`columns`]).
+//!    holding them, or transcripts with speaker prefixes / chat templates (`select`);
+//! 2. paired columns such as `Context`/`Response` or `instruction`/`input`/`output` (`columns`);
+//! 3. one utterance per row grouped by a conversation-id column (`columns`).
 #![cfg_attr(not(test), deny(clippy::string_slice, clippy::indexing_slicing))]
 
 mod assemble;

@@ -145,7 +145,7 @@ const MAX_DECLARED_COLUMNS: usize = 200;
 
 /// Every column name the card declares, in every config, nested ones included (`messages` →
 /// `role`, `content`), each once, in order of first appearance, at most
-/// [`MAX_DECLARED_COLUMNS`].
+/// `MAX_DECLARED_COLUMNS` (200).
 pub fn declared_column_names(card_data: &Value) -> Vec<String> {
     let Some(info) = card_data.get("dataset_info") else {
         return Vec::new();
