@@ -1,7 +1,10 @@
 //! The README prose worth scoring: the front matter, code, and sections that describe other
 //! things (citations and BibTeX, licences, related or source datasets, acknowledgements,
-//! contributors, contact) are left out, so a gene-therapy paper cited by a chat dataset or a
-//! "related datasets" list of therapy corpora does not make it a therapy dataset.
+//! contributors, contact) or what the data is not (the card template's "Bias, Risks, and
+//! Limitations", "Out-of-Scope Use", "Personal and Sensitive Information", ethical
+//! considerations) are left out, so a gene-therapy paper cited by a chat dataset, a "related
+//! datasets" list of therapy corpora, or "not a substitute for therapy; may mention self-harm"
+//! does not make it a therapy dataset.
 
 /// Headings whose section is left out (matched case-insensitively as words of the heading).
 const SKIPPED_SECTIONS: &[&str] = &[
@@ -25,6 +28,15 @@ const SKIPPED_SECTIONS: &[&str] = &[
     "disclaimer",
     "sources",
     "source",
+    "bias",
+    "biases",
+    "risks",
+    "limitations",
+    "scope",
+    "sensitive",
+    "ethical",
+    "ethics",
+    "considerations",
 ];
 
 /// The prose of `readme` to score.
@@ -79,5 +91,46 @@ mod tests {
         assert!(prose.contains("Load it"));
         assert!(!prose.contains("therapy"), "{prose}");
         assert!(!prose.contains("license: mit"));
+    }
+
+    #[test]
+    fn sections_on_what_the_data_is_not_are_left_out() {
+        let readme = "# Recipes
+
+Cooking dialogues.
+
+## Uses
+
+### Direct Use
+
+Train a cooking assistant.
+
+### Out-of-Scope Use
+
+Not for therapy or mental health advice.
+
+## Bias, Risks, and Limitations
+
+May mention suicide.
+
+### Recommendations
+
+See a counselor.
+
+## Personal and Sensitive Information
+
+No patient data.
+
+## Dataset Structure
+
+Two columns.
+";
+        let prose = scorable_prose(readme);
+        for kept in ["Cooking dialogues", "Train a cooking assistant", "Two columns"] {
+            assert!(prose.contains(kept), "{kept}: {prose}");
+        }
+        for left in ["therapy", "suicide", "counselor", "patient"] {
+            assert!(!prose.contains(left), "{left}: {prose}");
+        }
     }
 }
