@@ -126,7 +126,11 @@ No patient data.
 Two columns.
 ";
         let prose = scorable_prose(readme);
-        for kept in ["Cooking dialogues", "Train a cooking assistant", "Two columns"] {
+        for kept in [
+            "Cooking dialogues",
+            "Train a cooking assistant",
+            "Two columns",
+        ] {
             assert!(prose.contains(kept), "{kept}: {prose}");
         }
         for left in ["therapy", "suicide", "counselor", "patient"] {

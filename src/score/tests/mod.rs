@@ -2,6 +2,7 @@
 //! and a regression test on the real-data development set.
 
 mod dev_set;
+mod hard_negatives;
 mod lexicon_loading;
 mod metrics;
 mod properties;
