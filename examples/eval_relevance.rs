@@ -259,6 +259,8 @@ fn metrics(scored: &[Scored]) {
         );
     }
 
+    by_language(scored);
+
     println!("\nBorderline records (mental-health adjacent, not counseling conversation)");
     for (name, score, cut) in [
         ("ours", ours as fn(&Scored) -> f64, DEFAULT_THRESHOLD),
@@ -373,4 +375,76 @@ fn carries_text(record: &EvalRecord) -> bool {
         .as_deref()
         .is_some_and(|d| !d.trim().is_empty());
     card || prose || record.has_extras()
+}
+
+/// Therapy vs rest per language: the `language:xx` tags (a record counts in each), else the
+/// script most of the record's text is written in (`~zh`, `~ja`, `~ko`, `~ru`, `~ar`, `~hi`),
+/// else `latin?`: how the scorer does in each language the field publishes in.
+fn by_language(scored: &[Scored]) {
+    let mut groups: std::collections::BTreeMap<String, Vec<(f64, bool)>> = Default::default();
+    for s in scored {
+        let mut languages: Vec<&str> = s
+            .record
+            .tags
+            .iter()
+            .filter_map(|t| t.strip_prefix("language:"))
+            .collect();
+        languages.sort_unstable();
+        languages.dedup();
+        if languages.is_empty() {
+            languages.push(script_of(s.record));
+        }
+        for language in languages {
+            groups
+                .entry(language.to_string())
+                .or_default()
+                .push((s.ours, s.record.label == Label::Therapy));
+        }
+    }
+    let mut rows: Vec<(String, Vec<(f64, bool)>)> = groups.into_iter().collect();
+    rows.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
+    println!("\nBy language (ours, therapy vs rest @default; AUC needs both classes)");
+    for (language, data) in rows {
+        let therapy = data.iter().filter(|(_, positive)| *positive).count();
+        print_row(
+            &format!("{language} (n = {}, therapy {therapy})", data.len()),
+            &metrics_at(&data, DEFAULT_THRESHOLD),
+            roc_auc(&data),
+        );
+    }
+}
+
+/// The language a record's non-Latin script implies (`~zh` …), or `latin?` (see [`by_language`]).
+fn script_of(record: &EvalRecord) -> &'static str {
+    let text = [
+        Some(record.id.as_str()),
+        record.description.as_deref(),
+        record.readme.as_deref(),
+        record.sample_text.as_deref(),
+    ];
+    let mut counts = [0usize; 7];
+    for c in text.iter().flatten().flat_map(|t| t.chars()) {
+        let slot = match c as u32 {
+            0x3040..=0x30FF => 1,                   // kana: Japanese
+            0xAC00..=0xD7AF | 0x1100..=0x11FF => 2, // Hangul
+            0x4E00..=0x9FFF => 3,                   // Han (Chinese unless kana)
+            0x0400..=0x04FF => 4,                   // Cyrillic
+            0x0600..=0x06FF => 5,                   // Arabic script
+            0x0900..=0x097F => 6,                   // Devanagari
+            _ => 0,
+        };
+        if let Some(count) = counts.get_mut(slot) {
+            *count += 1;
+        }
+    }
+    let [_, kana, hangul, han, cyrillic, arabic, devanagari] = counts;
+    match () {
+        _ if kana > 0 && kana + han >= 10 => "~ja",
+        _ if hangul >= 10 => "~ko",
+        _ if han >= 10 => "~zh",
+        _ if cyrillic >= 10 => "~ru",
+        _ if arabic >= 10 => "~ar",
+        _ if devanagari >= 10 => "~hi",
+        _ => "latin?",
+    }
 }
