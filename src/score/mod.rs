@@ -66,8 +66,9 @@ pub enum ScoreError {
     Invalid(String),
 }
 
-/// What the relevance scorer reads about one dataset. Empty or missing fields are fine.
-#[derive(Debug, Clone, Copy)]
+/// What the relevance scorer reads about one dataset. Empty or missing fields are fine (the
+/// default reads nothing).
+#[derive(Debug, Clone, Copy, Default)]
 pub struct RelevanceInput<'a> {
     /// Repo id, `owner/name` (the name is strong evidence; the owner weak).
     pub id: &'a str,

@@ -23,14 +23,8 @@ fn score_text(id: &str, description: &str) -> Relevance {
         &lex(),
         &RelevanceInput {
             id,
-            pretty_name: None,
-            tags: &[],
-            task_categories: &[],
             description: Some(description),
-            card_text: None,
-            conversation_text: None,
-            schema_text: None,
-            structure: Default::default(),
+            ..Default::default()
         },
     )
 }
@@ -42,14 +36,8 @@ fn score_tags(id: &str, tags: &[&str]) -> Relevance {
         &lex(),
         &RelevanceInput {
             id,
-            pretty_name: None,
             tags: &tags,
-            task_categories: &[],
-            description: None,
-            card_text: None,
-            conversation_text: None,
-            schema_text: None,
-            structure: Default::default(),
+            ..Default::default()
         },
     )
 }
@@ -73,14 +61,9 @@ fn score_turns(description: &str, turns: &str) -> Relevance {
         &lex(),
         &RelevanceInput {
             id: "someone/data",
-            pretty_name: None,
-            tags: &[],
-            task_categories: &[],
             description: Some(description),
-            card_text: None,
             conversation_text: Some(turns),
-            schema_text: None,
-            structure: Default::default(),
+            ..Default::default()
         },
     )
 }

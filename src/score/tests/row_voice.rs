@@ -12,14 +12,10 @@ fn question_answer_rows(description: &str, rows: &str) -> Relevance {
         &lex(),
         &RelevanceInput {
             id: "someone/mental-health-qa",
-            pretty_name: None,
-            tags: &[],
-            task_categories: &[],
             description: Some(description),
-            card_text: None,
             conversation_text: Some(rows),
-            schema_text: None,
             structure: Structure::Conversation("question/answer columns in the schema"),
+            ..Default::default()
         },
     )
 }
@@ -111,22 +107,18 @@ fn a_rows_only_group_cannot_match_in_ids_or_suppress() {
 
 #[test]
 fn role_named_columns_are_evidence_of_who_speaks() {
-    let with_columns = |columns: Option<&str>| {
+    let scored = |id: &str, description: &str, columns: Option<&str>| {
         relevance(
             &lex(),
             &RelevanceInput {
-                id: "someone/data",
-                pretty_name: None,
-                tags: &[],
-                task_categories: &[],
-                description: Some("Mental health data."),
-                card_text: None,
-                conversation_text: None,
+                id,
+                description: Some(description),
                 schema_text: columns,
-                structure: Structure::Unknown,
+                ..Default::default()
             },
         )
     };
+    let with_columns = |columns| scored("someone/data", "Mental health data.", columns);
     let bare = with_columns(None);
     let roles = with_columns(Some("therapist_response ; clientTalkType ; id"));
     assert!(matched(&roles, "therapist", "schema"), "{roles:?}");
@@ -138,19 +130,10 @@ fn role_named_columns_are_evidence_of_who_speaks() {
         bare.score
     );
     // A doctor–patient column pair names roles but no therapy topic.
-    let medical = relevance(
-        &lex(),
-        &RelevanceInput {
-            id: "someone/medical-chat",
-            pretty_name: None,
-            tags: &[],
-            task_categories: &[],
-            description: Some("Questions to doctors."),
-            card_text: None,
-            conversation_text: None,
-            schema_text: Some("Patient ; Doctor"),
-            structure: Structure::Unknown,
-        },
+    let medical = scored(
+        "someone/medical-chat",
+        "Questions to doctors.",
+        Some("Patient ; Doctor"),
     );
     assert!(medical.score < 0.2, "{medical:?}");
 }
