@@ -53,6 +53,7 @@ pub fn sync_blocking(
     let _lock = lock_data_dir(config)?;
     let scorer = Scorer::new(lexicon, chrono::Utc::now().date_naive());
     let mut store = Store::open_or_create(&config.catalog_path())?;
+    store.record_scoring(scorer.lexicon().stamp())?;
     let client = HttpClient::new(HttpSettings {
         token: config.token().cloned(),
         timeout: http.timeout,

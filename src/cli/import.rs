@@ -152,6 +152,7 @@ pub fn run(
         Box::new(std::io::BufReader::with_capacity(1 << 20, file))
     };
     let mut store = Store::open_or_create(&config.catalog_path())?;
+    store.record_scoring(scorer.lexicon().stamp())?;
     // Without a live index (a first import, or one built by another version) the next
     // indexing is a full rebuild that reads every row: rows need no re-index flag.
     let flags = match catalog::search::live_index(&config.index_dir()) {
@@ -236,5 +237,10 @@ out,
         total as f64 / imported_secs.max(1e-9),
         started.elapsed().as_secs_f64() - imported_secs
     )?;
+    if let Some(note) =
+        catalog::score::stale_scores(store.scored_with()?.as_deref(), scorer.lexicon().stamp())
+    {
+        progress.warn(&note);
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -44,6 +44,7 @@ pub fn run(
         rescored += store.update_scores(&updates)?;
         progress.update(&format!("rescoring: {rescored} changed"));
     }
+    store.set_scored_with(scorer.lexicon().stamp())?;
     store.refresh_families()?;
     let scored_secs = started.elapsed().as_secs_f64();
     let docs =

@@ -11,13 +11,21 @@ use std::process::ExitCode;
 pub fn run(config: &Config, args: StatusArgs) -> anyhow::Result<ExitCode> {
     let catalog = config.catalog_path();
     let opened = Store::open_read_only(&catalog);
-    let (counts, last_run) = match &opened {
+    let (counts, last_run, scored_with) = match &opened {
         Ok(store) => (
             Some(store.counts(catalog::score::SAMPLING_RELEVANCE_FLOOR)?),
             store.last_run()?,
+            store.scored_with()?,
         ),
-        Err(_) => (None, None),
+        Err(_) => (None, None, None),
     };
+    // Judged against the built-in lexicon: status takes no `--lexicon`.
+    let stale = counts.as_ref().and_then(|_| {
+        catalog::score::stale_scores(
+            scored_with.as_deref(),
+            &catalog::score::Lexicon::builtin_stamp(),
+        )
+    });
     let index_ok = catalog::search::CatalogIndex::open(&config.index_dir()).is_ok();
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -28,6 +36,8 @@ pub fn run(config: &Config, args: StatusArgs) -> anyhow::Result<ExitCode> {
             "index_ok": index_ok,
             "counts": counts,
             "last_run": last_run,
+            "scored_with": scored_with,
+            "scores_current": counts.as_ref().map(|_| stale.is_none()),
         });
         writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
     } else {
@@ -70,6 +80,15 @@ out,
             )?,
             (None, Err(e)) => writeln!(out, "datasets:   {e}")?,
             (None, Ok(_)) => {}
+        }
+        if counts.is_some() {
+            match (&stale, &scored_with) {
+                (Some(note), _) => writeln!(out, "scores:     {}", clean_line(note, 300))?,
+                (None, Some(stamp)) => {
+                    writeln!(out, "scores:     current ({})", clean_line(stamp, 100))?
+                }
+                (None, None) => {}
+            }
         }
         match &last_run {
             Some(run) => {

@@ -186,6 +186,7 @@ pub struct Lexicon {
     acronyms: Vec<(String, Vec<String>)>,
     crawl_terms: Vec<String>,
     crawl_filters: Vec<String>,
+    stamp: String,
 }
 
 /// The lexicon shipped with the binary.
@@ -195,6 +196,17 @@ impl Lexicon {
     /// The built-in lexicon (`index/therapy.toml`, embedded at compile time).
     pub fn builtin() -> Result<Self, ScoreError> {
         Self::from_toml_str(BUILTIN_TOML)
+    }
+
+    /// [`Lexicon::stamp`] of the built-in lexicon, without compiling it.
+    pub fn builtin_stamp() -> String {
+        super::scorer_stamp(BUILTIN_TOML)
+    }
+
+    /// What scores computed with this lexicon are stamped with in the catalog
+    /// ([`super::scorer_stamp`] of its text).
+    pub fn stamp(&self) -> &str {
+        &self.stamp
     }
 
     /// Reads and compiles a lexicon file (a user's `--lexicon FILE`).
@@ -209,7 +221,9 @@ impl Lexicon {
     /// Parses and compiles lexicon TOML (schema in the module docs).
     pub fn from_toml_str(text: &str) -> Result<Self, ScoreError> {
         let file: LexiconFile = toml::from_str(text)?;
-        compile(file)
+        let mut lexicon = compile(file)?;
+        lexicon.stamp = super::scorer_stamp(text);
+        Ok(lexicon)
     }
 
     /// Id substring search terms for the Hub crawler (`[crawl] terms`).
@@ -310,6 +324,7 @@ fn compile(file: LexiconFile) -> Result<Lexicon, ScoreError> {
         acronyms: Vec::new(),
         crawl_terms: Vec::new(),
         crawl_filters: Vec::new(),
+        stamp: String::new(),
     };
     let mut seen: HashSet<(Kind, Vec<PatternToken>)> = HashSet::new();
     for group in file.groups {

@@ -46,6 +46,34 @@ pub const DEFAULT_THRESHOLD: f64 = 0.5;
 /// conversations are measured (viewer, repository files). Also the "candidates" count of `status`.
 pub const SAMPLING_RELEVANCE_FLOOR: f64 = 0.35;
 
+/// The version of the scoring code. Bump it whenever a change to the code (not the lexicon)
+/// changes what a dataset scores, so that catalogs scored before say they need `reindex`.
+pub const SCORER_VERSION: u32 = 7;
+
+/// What a set of scores was computed with: the scoring code's version and a fingerprint of the
+/// lexicon's text (64-bit FNV-1a). Stored in the catalog; see [`Lexicon::stamp`].
+pub fn scorer_stamp(lexicon_text: &str) -> String {
+    use std::hash::Hasher;
+    let mut hasher = fnv::FnvHasher::default();
+    hasher.write(lexicon_text.as_bytes());
+    format!("scorer {SCORER_VERSION}, lexicon {:016x}", hasher.finish())
+}
+
+/// Why a catalog's scores are not those `current` ([`scorer_stamp`]) would compute, or `None`
+/// when they are: `stored` is the catalog's stamp (`None` for catalogs scored before stamps).
+pub fn stale_scores(stored: Option<&str>, current: &str) -> Option<String> {
+    match stored {
+        Some(stamp) if stamp == current => None,
+        Some(stamp) => Some(format!(
+            "the catalog's scores were computed with {stamp}, not {current}: run `catalog reindex` to recompute them"
+        )),
+        None => Some(
+            "the catalog's scores predate this version of catalog: run `catalog reindex` to recompute them"
+                .to_string(),
+        ),
+    }
+}
+
 /// Errors from loading or compiling a lexicon.
 #[derive(Debug, thiserror::Error)]
 pub enum ScoreError {

@@ -216,6 +216,33 @@ impl Store {
         Ok(())
     }
 
+    /// What the stored scores were computed with ([`crate::score::scorer_stamp`]), when known:
+    /// catalogs scored before stamps existed have none.
+    pub fn scored_with(&self) -> Result<Option<String>> {
+        self.meta(SCORED_WITH)
+    }
+
+    /// Records that every stored score was computed with `stamp` (after a full rescoring).
+    pub fn set_scored_with(&self, stamp: &str) -> Result<()> {
+        self.set_meta(SCORED_WITH, stamp)
+    }
+
+    /// Records that scores computed with `stamp` are about to be stored. An empty catalog takes
+    /// `stamp`; a catalog stamped with another scorer or lexicon (or with none: scored before
+    /// stamps) becomes mixed, which only a full rescoring (`reindex`) makes whole again.
+    pub fn record_scoring(&self, stamp: &str) -> Result<()> {
+        let any: bool = self
+            .conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM datasets)", [], |r| r.get(0))?;
+        if !any {
+            return self.set_scored_with(stamp);
+        }
+        match self.scored_with()? {
+            Some(stored) if stored == stamp => Ok(()),
+            _ => self.set_scored_with(&format!("several scorers or lexicons (the last: {stamp})")),
+        }
+    }
+
     /// Runs SQLite's integrity check; returns the problems found (empty when healthy).
     pub fn integrity_check(&self) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
@@ -236,6 +263,9 @@ fn corrupt_or(path: &Path, e: rusqlite::Error) -> StoreError {
         _ => StoreError::Sqlite(e),
     }
 }
+
+/// The `meta` key of [`Store::scored_with`].
+const SCORED_WITH: &str = "scored_with";
 
 /// 64-bit FNV-1a as hex: a stable fingerprint (std's hasher may change between Rust releases).
 pub fn fingerprint(bytes: &[u8]) -> String {

@@ -1,5 +1,6 @@
 //! The index is derived from SQLite only: `reindex` rebuilds it atomically and gives the same
-//! answers; a lost index is a clear error, fixed by `reindex`.
+//! answers; a lost index is a clear error, fixed by `reindex`. The catalog knows which scorer
+//! and lexicon computed its scores and says when `reindex` is due.
 
 use crate::common::fake_hub::FakeHub;
 use crate::common::{assert_ok, stderr, stdout, therapy_item, Sandbox};
@@ -125,5 +126,58 @@ fn an_index_written_with_another_schema_is_reported_and_rebuilt() {
     assert!(
         names.contains(&"a/cbt-therapy-dialogues".to_string()),
         "{names:?}"
+    );
+}
+
+#[test]
+fn scores_say_which_scorer_computed_them_until_reindex() {
+    let sandbox = imported_sandbox();
+    let status = stdout(&sandbox.run(&["status"]));
+    assert!(status.contains("scores:     current (scorer "), "{status}");
+
+    // Another lexicon (the built-in text plus a comment is another text) scores new rows: the
+    // catalog is mixed now, and both the import and status say so.
+    std::fs::create_dir_all(sandbox.home()).expect("home");
+    let lexicon = sandbox.home().join("tweaked.toml");
+    let builtin = include_str!("../../index/therapy.toml");
+    std::fs::write(&lexicon, format!("{builtin}\n# a local tweak\n")).expect("write lexicon");
+    let items = sandbox.home().join("more.jsonl");
+    std::fs::write(
+        &items,
+        format!(
+            "{}\n",
+            therapy_item("f/trauma-therapy-chats", "Trauma therapy chats.")
+        ),
+    )
+    .expect("write items");
+    let import = sandbox.run(&[
+        "import",
+        "--lexicon",
+        lexicon.to_str().expect("UTF-8 path"),
+        items.to_str().expect("UTF-8 path"),
+    ]);
+    assert_ok(&import);
+    assert!(
+        stderr(&import).contains("run `catalog reindex`"),
+        "{}",
+        stderr(&import)
+    );
+    let status = stdout(&sandbox.run(&["status"]));
+    assert!(status.contains("run `catalog reindex`"), "{status}");
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&sandbox.run(&["status", "--json"]))).expect("status JSON");
+    assert_eq!(json["scores_current"], false, "{json:#}");
+
+    // A reindex with the built-in lexicon rescores everything: current again.
+    assert_ok(&sandbox.run(&["reindex"]));
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&sandbox.run(&["status", "--json"]))).expect("status JSON");
+    assert_eq!(json["scores_current"], true, "{json:#}");
+    assert!(
+        json["scored_with"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("scorer "),
+        "{json:#}"
     );
 }
