@@ -19,7 +19,8 @@ use std::process::ExitCode;
 
 pub(crate) use catalog::api::Catalog;
 
-/// Opens store and index read-only, warning once on stderr when the catalog is stale.
+/// Opens store and index read-only, warning once on stderr when the catalog is stale (last
+/// synced long ago, or scored by another scorer or lexicon).
 pub(crate) fn open_catalog(
     config: &Config,
     filters: &FilterArgs,
@@ -36,6 +37,18 @@ pub(crate) fn open_catalog(
         Some(path) => Some(load_lexicon(Some(path))?),
         None => None,
     };
+    if !quiet {
+        let current = lexicon
+            .as_ref()
+            .map_or_else(catalog::score::Lexicon::builtin_stamp, |l| {
+                l.stamp().to_string()
+            });
+        if let Some(note) =
+            catalog::score::stale_scores(store.scored_with().ok().flatten().as_deref(), &current)
+        {
+            eprintln!("warning: {}", catalog::sanitize::clean_line(&note, 400));
+        }
+    }
     Ok(Catalog::from_parts(store, index, lexicon))
 }
 

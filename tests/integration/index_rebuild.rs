@@ -167,6 +167,13 @@ fn scores_say_which_scorer_computed_them_until_reindex() {
     let json: serde_json::Value =
         serde_json::from_str(&stdout(&sandbox.run(&["status", "--json"]))).expect("status JSON");
     assert_eq!(json["scores_current"], false, "{json:#}");
+    let query = sandbox.run(&["query", "therapy"]);
+    assert_ok(&query);
+    assert!(
+        stderr(&query).contains("run `catalog reindex`"),
+        "{}",
+        stderr(&query)
+    );
 
     // A reindex with the built-in lexicon rescores everything: current again.
     assert_ok(&sandbox.run(&["reindex"]));
@@ -180,4 +187,6 @@ fn scores_say_which_scorer_computed_them_until_reindex() {
             .starts_with("scorer "),
         "{json:#}"
     );
+    let query = sandbox.run(&["query", "therapy"]);
+    assert!(!stderr(&query).contains("reindex"), "{}", stderr(&query));
 }
