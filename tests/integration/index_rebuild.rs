@@ -164,8 +164,7 @@ fn scores_say_which_scorer_computed_them_until_reindex() {
     );
     let status = stdout(&sandbox.run(&["status"]));
     assert!(status.contains("run `catalog reindex`"), "{status}");
-    let json: serde_json::Value =
-        serde_json::from_str(&stdout(&sandbox.run(&["status", "--json"]))).expect("status JSON");
+    let json = sandbox.status_json();
     assert_eq!(json["scores_current"], false, "{json:#}");
     let query = sandbox.run(&["query", "therapy"]);
     assert_ok(&query);
@@ -177,8 +176,7 @@ fn scores_say_which_scorer_computed_them_until_reindex() {
 
     // A reindex with the built-in lexicon rescores everything: current again.
     assert_ok(&sandbox.run(&["reindex"]));
-    let json: serde_json::Value =
-        serde_json::from_str(&stdout(&sandbox.run(&["status", "--json"]))).expect("status JSON");
+    let json = sandbox.status_json();
     assert_eq!(json["scores_current"], true, "{json:#}");
     assert!(
         json["scored_with"]

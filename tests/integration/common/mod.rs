@@ -58,6 +58,13 @@ impl Sandbox {
         serde_json::from_str(&stdout(&out)).expect("show JSON")
     }
 
+    /// `status --json`, parsed.
+    pub fn status_json(&self) -> serde_json::Value {
+        let out = self.run(&["status", "--json"]);
+        assert_ok(&out);
+        serde_json::from_str(&stdout(&out)).expect("status JSON")
+    }
+
     /// `query ARGS --output jsonl`: the dataset names, best first.
     pub fn query_names(&self, args: &[&str]) -> Vec<String> {
         let mut all = vec!["query"];
