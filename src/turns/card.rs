@@ -182,13 +182,42 @@ fn strip_front_matter(readme: &str) -> &str {
     };
     match rest.find("\n---") {
         Some(end) => rest.get(end + 4..).unwrap_or(""),
+        // Never closed: a README cut inside a huge `dataset_info` (or a broken one) is YAML to
+        // its end when it goes on with `key:` lines; a leading Markdown rule followed by prose
+        // is kept.
+        None if opens_yaml(rest) => "",
         None => readme,
     }
+}
+
+/// True when the first non-blank line of `text` is a YAML mapping key (`dataset_info:`).
+fn opens_yaml(text: &str) -> bool {
+    text.lines()
+        .map(str::trim_end)
+        .find(|line| !line.is_empty())
+        .and_then(|line| line.split_once(':'))
+        .is_some_and(|(key, _)| {
+            !key.is_empty()
+                && !key.starts_with(' ')
+                && key
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-'))
+        })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn front_matter_that_never_closes_is_no_prose() {
+        let cut = "---\ndataset_info:\n  features:\n  - name: Knowledge\n    dtype: string\n";
+        assert_eq!(readme_body(cut), "");
+        let rule = "---\n\nA corpus of counseling chats.\n";
+        assert_eq!(readme_body(rule), rule);
+        let closed = "---\nlicense: mit\n---\n# Title\n";
+        assert_eq!(readme_body(closed), "\n# Title\n");
+    }
 
     fn avg(text: &str) -> Option<f64> {
         evidence_from_card(text)
