@@ -228,6 +228,38 @@ impl Catalog {
     }
 }
 
+/// Recomputes every stored score with `scorer` (its lexicon and day), flags the rows whose
+/// scores moved for the index, and stamps the catalog as scored by it. Returns how many moved.
+/// `reindex` runs it, and so does a sync that finds the scores computed by another scorer.
+pub fn rescore_all(
+    store: &mut Store,
+    scorer: &Scorer,
+    progress: &crate::progress::Progress,
+) -> Result<u64, ApiError> {
+    let ids = store.all_ids()?;
+    let mut rescored = 0u64;
+    for (done, chunk) in ids.chunks(5_000).enumerate() {
+        let updates: Vec<_> = store
+            .get_many(chunk)?
+            .iter()
+            .map(|d| {
+                (
+                    d.record.id.clone(),
+                    scorer.score_with(&d.record, &d.extras()),
+                )
+            })
+            .collect();
+        rescored += store.update_scores(&updates)?;
+        progress.update(&format!(
+            "rescoring: {} of {} datasets, {rescored} changed",
+            (done * 5_000 + chunk.len()).min(ids.len()),
+            ids.len()
+        ));
+    }
+    store.set_scored_with(scorer.lexicon().stamp())?;
+    Ok(rescored)
+}
+
 /// Holds the data dir's writer lock (one sync, import or reindex at a time) while alive.
 pub struct WriteLock {
     _file: std::fs::File,

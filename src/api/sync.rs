@@ -54,6 +54,14 @@ pub fn sync_blocking(
     let scorer = Scorer::new(lexicon, chrono::Utc::now().date_naive());
     let mut store = Store::open_or_create(&config.catalog_path())?;
     store.record_scoring(scorer.lexicon().stamp())?;
+    if store.scored_with()?.as_deref() != Some(scorer.lexicon().stamp()) {
+        // Scores from another scorer version or lexicon: rescore all before crawling, so the
+        // catalog ends the sync scored by one scorer (the index takes the moved rows at the
+        // sync's end).
+        progress.update("rescoring the catalog with this scorer");
+        let moved = crate::api::rescore_all(&mut store, &scorer, &progress)?;
+        progress.update(&format!("rescored: {moved} datasets changed"));
+    }
     let client = HttpClient::new(HttpSettings {
         token: config.token().cloned(),
         timeout: http.timeout,

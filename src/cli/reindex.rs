@@ -28,23 +28,7 @@ pub fn run(
     );
     let progress = Progress::for_stderr(quiet, verbose);
     let started = std::time::Instant::now();
-    let ids = store.all_ids()?;
-    let mut rescored = 0u64;
-    for chunk in ids.chunks(5_000) {
-        let updates: Vec<_> = store
-            .get_many(chunk)?
-            .iter()
-            .map(|d| {
-                (
-                    d.record.id.clone(),
-                    scorer.score_with(&d.record, &d.extras()),
-                )
-            })
-            .collect();
-        rescored += store.update_scores(&updates)?;
-        progress.update(&format!("rescoring: {rescored} changed"));
-    }
-    store.set_scored_with(scorer.lexicon().stamp())?;
+    catalog::api::rescore_all(&mut store, &scorer, &progress)?;
     store.refresh_families()?;
     let scored_secs = started.elapsed().as_secs_f64();
     let docs =

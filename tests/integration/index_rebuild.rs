@@ -129,14 +129,9 @@ fn an_index_written_with_another_schema_is_reported_and_rebuilt() {
     );
 }
 
-#[test]
-fn scores_say_which_scorer_computed_them_until_reindex() {
-    let sandbox = imported_sandbox();
-    let status = stdout(&sandbox.run(&["status"]));
-    assert!(status.contains("scores:     current (scorer "), "{status}");
-
-    // Another lexicon (the built-in text plus a comment is another text) scores new rows: the
-    // catalog is mixed now, and both the import and status say so.
+/// Imports one more dataset scored with another lexicon (the built-in text plus a comment), so
+/// the catalog's scores are mixed.
+fn import_with_another_lexicon(sandbox: &Sandbox) -> std::process::Output {
     std::fs::create_dir_all(sandbox.home()).expect("home");
     let lexicon = sandbox.home().join("tweaked.toml");
     let builtin = include_str!("../../index/therapy.toml");
@@ -150,12 +145,43 @@ fn scores_say_which_scorer_computed_them_until_reindex() {
         ),
     )
     .expect("write items");
-    let import = sandbox.run(&[
+    sandbox.run(&[
         "import",
         "--lexicon",
         lexicon.to_str().expect("UTF-8 path"),
         items.to_str().expect("UTF-8 path"),
-    ]);
+    ])
+}
+
+#[test]
+fn a_sync_rescores_a_catalog_scored_by_another_scorer() {
+    let sandbox = imported_sandbox();
+    assert_ok(&import_with_another_lexicon(&sandbox));
+    assert_eq!(sandbox.status_json()["scores_current"], false);
+    let hub = FakeHub::start();
+    hub.add_dataset(therapy_item(
+        "g/grief-support",
+        "Grief support conversations.",
+    ));
+    let out = sandbox.sync(&hub.url(), &["--no-samples"]);
+    assert_ok(&out);
+    assert!(!stderr(&out).contains("reindex"), "{}", stderr(&out));
+    let json = sandbox.status_json();
+    assert_eq!(json["scores_current"], true, "{json:#}");
+    let query = sandbox.run(&["query", "therapy"]);
+    assert_ok(&query);
+    assert!(!stderr(&query).contains("reindex"), "{}", stderr(&query));
+}
+
+#[test]
+fn scores_say_which_scorer_computed_them_until_reindex() {
+    let sandbox = imported_sandbox();
+    let status = stdout(&sandbox.run(&["status"]));
+    assert!(status.contains("scores:     current (scorer "), "{status}");
+
+    // Another lexicon (the built-in text plus a comment is another text) scores new rows: the
+    // catalog is mixed now, and both the import and status say so.
+    let import = import_with_another_lexicon(&sandbox);
     assert_ok(&import);
     assert!(
         stderr(&import).contains("run `catalog reindex`"),
