@@ -54,7 +54,7 @@ pub fn sync_blocking(
     let scorer = Scorer::new(lexicon, chrono::Utc::now().date_naive());
     let mut store = Store::open_or_create(&config.catalog_path())?;
     store.record_scoring(scorer.lexicon().stamp())?;
-    if store.scored_with()?.as_deref() != Some(scorer.lexicon().stamp()) {
+    if store.stale_scores(scorer.lexicon().stamp())?.is_some() {
         // Scores from another scorer version or lexicon: rescore all before crawling, so the
         // catalog ends the sync scored by one scorer (the index takes the moved rows at the
         // sync's end).

@@ -237,9 +237,7 @@ out,
         total as f64 / imported_secs.max(1e-9),
         started.elapsed().as_secs_f64() - imported_secs
     )?;
-    if let Some(note) =
-        catalog::score::stale_scores(store.scored_with()?.as_deref(), scorer.lexicon().stamp())
-    {
+    if let Some(note) = store.stale_scores(scorer.lexicon().stamp())? {
         progress.warn(&note);
     }
     Ok(ExitCode::SUCCESS)

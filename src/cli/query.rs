@@ -43,9 +43,7 @@ pub(crate) fn open_catalog(
             .map_or_else(catalog::score::Lexicon::builtin_stamp, |l| {
                 l.stamp().to_string()
             });
-        if let Some(note) =
-            catalog::score::stale_scores(store.scored_with().ok().flatten().as_deref(), &current)
-        {
+        if let Some(note) = store.stale_scores(&current).ok().flatten() {
             eprintln!("warning: {}", catalog::sanitize::clean_line(&note, 400));
         }
     }

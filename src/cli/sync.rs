@@ -22,7 +22,6 @@ pub fn run(
         return Err(super::UsageError("--sample-floor must be between 0 and 1".into()).into());
     }
     let lexicon = load_lexicon(args.lexicon.as_deref())?;
-    let stamp = lexicon.stamp().to_string();
     let options = SyncOptions {
         choice: if args.quick {
             catalog::sync::PassChoice::Quick
@@ -50,14 +49,6 @@ pub fn run(
     match sync_blocking(config, lexicon, &options, &http, progress)? {
         SyncEnd::Finished(outcome) => {
             print_summary(&outcome.counters, outcome.status)?;
-            let store = catalog::store::Store::open_read_only(&config.catalog_path())?;
-            if let Some(note) =
-                catalog::score::stale_scores(store.scored_with()?.as_deref(), &stamp)
-            {
-                if !quiet {
-                    eprintln!("warning: {}", catalog::sanitize::clean_line(&note, 400));
-                }
-            }
             Ok(ExitCode::from(match outcome.status {
                 RunStatus::Complete => exit::OK,
                 _ => exit::PARTIAL_SYNC,

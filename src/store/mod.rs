@@ -222,6 +222,15 @@ impl Store {
         self.meta(SCORED_WITH)
     }
 
+    /// Why the stored scores are not all `current`'s ([`crate::score::stale_scores`]), or
+    /// `None` when they are.
+    pub fn stale_scores(&self, current: &str) -> Result<Option<String>> {
+        Ok(crate::score::stale_scores(
+            self.scored_with()?.as_deref(),
+            current,
+        ))
+    }
+
     /// Records that every stored score was computed with `stamp` (after a full rescoring).
     pub fn set_scored_with(&self, stamp: &str) -> Result<()> {
         self.set_meta(SCORED_WITH, stamp)
