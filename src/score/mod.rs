@@ -16,6 +16,7 @@
 mod baseline;
 pub mod card;
 pub mod eval;
+mod formula;
 mod lexicon;
 mod params;
 mod quality;

@@ -19,7 +19,7 @@
 
 use chrono::NaiveDate;
 
-use super::relevance::round4;
+use super::formula::round4;
 use super::tokenize::{tokenize_into, Token};
 use super::{Quality, QualityInput};
 
