@@ -206,8 +206,20 @@ pub fn live_index(index_root: &Path) -> Result<Option<CatalogIndex>> {
     }
 }
 
-/// Applies the datasets flagged dirty to the live index (or rebuilds when there is none).
-/// Returns the number of documents written.
+/// Below this many changed datasets the live index is always updated in place.
+const REBUILD_MIN_CHANGED: u64 = 5_000;
+
+/// Whether `changed` datasets are better indexed by a rebuild than by updating a live index of
+/// `live_docs` documents in place: when they are a quarter of it or more (a rescoring after a
+/// scorer upgrade moves most rows). Each in-place update deletes a document and adds one, so a
+/// wholesale update costs as much as a rebuild, doubles the index until merges purge the
+/// deleted half, and leaves unbalanced segments (see [`rebuild`]'s `balance_segments`).
+fn rebuild_is_better(changed: u64, live_docs: u64) -> bool {
+    changed >= REBUILD_MIN_CHANGED && changed.saturating_mul(4) >= live_docs
+}
+
+/// Applies the datasets flagged dirty to the live index, or rebuilds it when there is none or
+/// when most of it changed ([`rebuild_is_better`]). Returns the number of documents written.
 pub fn update_index(
     store: &mut Store,
     lexicon: &Lexicon,
@@ -217,6 +229,11 @@ pub fn update_index(
     let Some(live) = live_index(index_root)? else {
         return rebuild(store, lexicon, index_root, progress);
     };
+    let changed = u64::try_from(store.counts(0.5)?.pending_index).unwrap_or(0);
+    if rebuild_is_better(changed, live.searcher()?.num_docs()) {
+        drop(live);
+        return rebuild(store, lexicon, index_root, progress);
+    }
     let mut writer: IndexWriter = live.index.writer_with_num_threads(1, WRITER_HEAP / 2)?;
     let mut ids = Vec::new();
     let fields = live.fields;
@@ -285,6 +302,20 @@ fn remove_old_generations(index_root: &Path, keep: &str) {
 mod tests {
     use super::*;
     use tantivy::doc;
+
+    #[test]
+    fn a_wholesale_change_rebuilds_and_a_small_one_updates_in_place() {
+        // A rescoring of a 150k catalog that moved most rows.
+        assert!(rebuild_is_better(120_000, 150_000));
+        assert!(rebuild_is_better(37_500, 150_000));
+        // A day's sync of the whole Hub.
+        assert!(!rebuild_is_better(3_000, 600_000));
+        assert!(!rebuild_is_better(100_000, 600_000));
+        // A small catalog changes in place however much of it changed.
+        assert!(!rebuild_is_better(40, 40));
+        assert!(!rebuild_is_better(REBUILD_MIN_CHANGED - 1, 1));
+        assert!(rebuild_is_better(REBUILD_MIN_CHANGED, 0));
+    }
 
     /// An index of `sizes.len()` segments, one per commit, with `sizes[i]` documents each.
     fn index_of_segments(dir: &Path, sizes: &[usize]) -> Index {
