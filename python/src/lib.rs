@@ -21,6 +21,7 @@ create_exception!(
     pyo3::exceptions::PyFileNotFoundError
 );
 create_exception!(_engine, CatalogError, PyRuntimeError);
+create_exception!(_engine, StaleScoresWarning, pyo3::exceptions::PyUserWarning);
 
 fn config(data_dir: Option<&str>, hub_url: Option<&str>, viewer_url: Option<&str>) -> Config {
     Config::from_process_env(data_dir.map(Path::new), hub_url, viewer_url)
@@ -151,12 +152,28 @@ fn query(
     }
     let dir: PathBuf = config(data_dir, None, None).data_dir.value;
     let text = text.to_string();
-    let result = py.allow_threads(|| -> Result<String, ApiError> {
+    let result = py.allow_threads(|| -> Result<(String, Option<String>), ApiError> {
         let catalog = Catalog::open(&dir)?;
         let page = catalog.query(&text, &filters, &weights, offset, limit, false, collapse)?;
-        serde_json::to_string(&page.records).map_err(|e| ApiError::Runtime(e.to_string()))
+        let json =
+            serde_json::to_string(&page.records).map_err(|e| ApiError::Runtime(e.to_string()))?;
+        // A stamp that cannot be read is no reason to fail the query.
+        Ok((json, catalog.stale_scores().ok().flatten()))
     });
-    result.map_err(|e| to_py(e, &dir))
+    let (json, stale) = result.map_err(|e| to_py(e, &dir))?;
+    if let Some(note) = stale {
+        warn_stale_scores(py, &note)?;
+    }
+    Ok(json)
+}
+
+/// Warns (`therapy_catalog.StaleScoresWarning`, a `UserWarning`) that the catalog's scores
+/// were computed by another scorer, as `catalog query` does on stderr.
+fn warn_stale_scores(py: Python<'_>, note: &str) -> PyResult<()> {
+    let text = catalog::sanitize::clean_line(note, 400);
+    let message = std::ffi::CString::new(text.replace('\0', ""))
+        .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+    PyErr::warn(py, &py.get_type::<StaleScoresWarning>(), &message, 1)
 }
 
 /// The text report of JSON records.
@@ -254,6 +271,10 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m.py().get_type::<CatalogNotFoundError>(),
     )?;
     m.add("CatalogError", m.py().get_type::<CatalogError>())?;
+    m.add(
+        "StaleScoresWarning",
+        m.py().get_type::<StaleScoresWarning>(),
+    )?;
     m.add_function(wrap_pyfunction!(resolve_data_dir, m)?)?;
     m.add_function(wrap_pyfunction!(query, m)?)?;
     m.add_function(wrap_pyfunction!(report, m)?)?;

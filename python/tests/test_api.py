@@ -2,6 +2,9 @@
 fake Hub (no internet): the results are asserted, not just the calls."""
 
 import json
+import shutil
+import sqlite3
+import warnings
 
 import pytest
 
@@ -129,3 +132,22 @@ def test_errors_are_python_exceptions(catalog, tmp_path):
         tc.find_therapy_datasets(min_quality=2.0, data_dir=data_dir)
     with pytest.raises(ValueError):
         tc.TherapyDatasetSourcing(data_dir).search_huggingface("x", limit=0)
+
+
+def test_scores_from_another_scorer_warn_until_reindex(catalog, tmp_path):
+    data_dir, _ = catalog
+    tool = tc.TherapyDatasetSourcing(data_dir=data_dir)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", tc.StaleScoresWarning)
+        fresh = names(tool.find_therapy_datasets(min_turns=20, min_quality=0.0))
+    assert fresh
+    # The same catalog, as a catalog scored by an older scorer leaves it.
+    stale_dir = tmp_path / "stale"
+    shutil.copytree(data_dir, stale_dir)
+    with sqlite3.connect(stale_dir / "catalog.sqlite3") as db:
+        updated = db.execute("UPDATE meta SET value = 'scorer 1, lexicon 00000000' WHERE key = 'scored_with'").rowcount
+    assert updated == 1
+    stale_tool = tc.TherapyDatasetSourcing(data_dir=str(stale_dir))
+    with pytest.warns(tc.StaleScoresWarning, match="catalog reindex"):
+        stale = names(stale_tool.find_therapy_datasets(min_turns=20, min_quality=0.0))
+    assert stale == fresh

@@ -23,12 +23,13 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional
 
 from . import _engine
-from ._engine import CatalogError, CatalogNotFoundError
+from ._engine import CatalogError, CatalogNotFoundError, StaleScoresWarning
 
 __all__ = [
     "CatalogError",
     "CatalogNotFoundError",
     "DatasetMetadata",
+    "StaleScoresWarning",
     "TherapyDatasetSourcing",
     "find_therapy_datasets",
     "sync",

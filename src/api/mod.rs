@@ -88,6 +88,17 @@ impl Catalog {
         Ok(Catalog::from_parts(store, index, lexicon))
     }
 
+    /// Why the stored scores are not the ones this catalog's scorer would compute (another
+    /// scorer version or lexicon, or several: run `catalog reindex`), or `None` when they are.
+    /// Reads the stamp without compiling the lexicon.
+    pub fn stale_scores(&self) -> Result<Option<String>, ApiError> {
+        let current = self
+            .scorer
+            .get()
+            .map_or_else(Lexicon::builtin_stamp, |s| s.lexicon().stamp().to_string());
+        Ok(self.store.stale_scores(&current)?)
+    }
+
     /// The scorer. Answering a query needs it only to recompute the evidence of datasets the
     /// catalog keeps light (below the candidate floor) when one is on the page, so the built-in
     /// lexicon — a couple of milliseconds of every process to compile — is compiled on first
