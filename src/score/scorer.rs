@@ -101,6 +101,9 @@ impl Scorer {
                 Some(SchemaForm::TextWithLabel) => {
                     Structure::NotConversation("text with a class label in the schema")
                 }
+                Some(SchemaForm::Posts) => {
+                    Structure::NotConversation("social-media post columns in the schema")
+                }
                 None => Structure::Unknown,
             },
         };

@@ -93,7 +93,39 @@ pub enum SchemaForm {
     PairedColumns,
     /// Text with a class label (`text` + `label`): classification data, not conversation.
     TextWithLabel,
+    /// Social-media posts: a text column beside a post's own metadata (`subreddit`,
+    /// `selftext`, `num_comments`, `upvotes`, `created_utc`, `retweet_count`) and no column
+    /// that answers (`reply`, `response`, `comment`, `answer`): what people wrote, not a
+    /// conversation with a helper.
+    Posts,
 }
+
+/// Columns only a scraped social-media post has (a counseling forum's answers come with
+/// `upvotes` too, but as an answering column, which makes the row a question/answer pair).
+const POST_METADATA_COLUMNS: [&str; 10] = [
+    "subreddit",
+    "selftext",
+    "num_comments",
+    "upvotes",
+    "upvote_ratio",
+    "ups",
+    "created_utc",
+    "permalink",
+    "retweet_count",
+    "retweets",
+];
+
+/// Column-name words that make a post a conversation (a post and the replies it got).
+const ANSWERING_WORDS: [&str; 8] = [
+    "reply",
+    "replies",
+    "response",
+    "responses",
+    "comment",
+    "comments",
+    "answer",
+    "answers",
+];
 
 /// The form the card's `dataset_info.features` declare, if they say.
 pub fn schema_form(card_data: &Value) -> Option<SchemaForm> {
@@ -136,8 +168,20 @@ pub fn schema_form(card_data: &Value) -> Option<SchemaForm> {
                 .contains(&t.as_str())
             })
     };
-    (features.iter().any(is_label) && features.iter().any(is_text))
-        .then_some(SchemaForm::TextWithLabel)
+    if features.iter().any(is_label) && features.iter().any(is_text) {
+        return Some(SchemaForm::TextWithLabel);
+    }
+    let post_metadata = features
+        .iter()
+        .any(|f| POST_METADATA_COLUMNS.contains(&named(f).as_str()));
+    // `num_comments` counts replies; it holds none.
+    let answers = features.iter().any(|f| {
+        !POST_METADATA_COLUMNS.contains(&named(f).as_str())
+            && names::tokens(f.get("name").and_then(Value::as_str).unwrap_or(""))
+                .iter()
+                .any(|t| ANSWERING_WORDS.contains(&t.as_str()))
+    });
+    (post_metadata && !answers && features.iter().any(is_text)).then_some(SchemaForm::Posts)
 }
 
 /// Most column names [`declared_column_names`] returns (a card can declare thousands).
@@ -261,6 +305,29 @@ mod tests {
             {"name": "answer", "dtype": "string"}]}});
         assert_eq!(schema_form(&qa), Some(SchemaForm::PairedColumns));
         assert_eq!(schema_form(&json!({"license": "mit"})), None);
+    }
+
+    #[test]
+    fn scraped_posts_are_posts_unless_a_column_answers() {
+        let features = |names: &[&str]| {
+            let list: Vec<Value> = names
+                .iter()
+                .map(|n| json!({"name": n, "dtype": "string"}))
+                .collect();
+            json!({"dataset_info": {"features": list}})
+        };
+        let reddit = features(&["subreddit", "title", "selftext", "num_comments"]);
+        assert_eq!(schema_form(&reddit), Some(SchemaForm::Posts));
+        let tweets = features(&["tweet_text", "retweet_count"]);
+        assert_eq!(schema_form(&tweets), Some(SchemaForm::Posts));
+        // A post with the replies it got is peer support, not posts alone.
+        let with_replies = features(&["subreddit", "post_body", "topComment"]);
+        assert_eq!(schema_form(&with_replies), None);
+        // Text columns without any post metadata say nothing.
+        assert_eq!(schema_form(&features(&["title", "body"])), None);
+        // A counseling forum's question and answer columns stay a pair.
+        let forum = features(&["questionTitle", "questionText", "answerText", "upvotes"]);
+        assert_eq!(schema_form(&forum), Some(SchemaForm::PairedColumns));
     }
 
     #[test]

@@ -112,3 +112,46 @@ fn sampled_rows_tell_an_faq_from_counseling_questions() {
         "the same layout: {faq:#}"
     );
 }
+
+#[test]
+fn scraped_post_columns_make_mental_health_text_of_support_words() {
+    let description =
+        "Mental health support conversations: people ask for help with depression and anxiety.";
+    let features = |names: &[&str]| {
+        let list: Vec<Value> = names
+            .iter()
+            .map(|n| json!({"name": n, "dtype": "string"}))
+            .collect();
+        json!({"dataset_info": {"features": list}})
+    };
+    let items = [
+        item(
+            1,
+            "peers/support-posts",
+            description,
+            &["mental-health"],
+            features(&["subreddit", "title", "selftext", "num_comments"]),
+        ),
+        item(
+            2,
+            "peers/support-replies",
+            description,
+            &["mental-health"],
+            features(&["subreddit", "post", "reply", "num_comments"]),
+        ),
+    ];
+    let sandbox = Sandbox::new();
+    sandbox.import_items(&items);
+    let posts = sandbox.show_json("peers/support-posts");
+    let replies = sandbox.show_json("peers/support-replies");
+    let relevance = |d: &Value| d["therapeutic_relevance"].as_f64().unwrap_or(f64::NAN);
+    assert_eq!(posts["kind"], "mental_health_text", "{posts}");
+    assert!(relevance(&posts) < 0.5, "{posts}");
+    // The same words over posts and the replies they got stay a support conversation.
+    assert!(relevance(&replies) >= 0.5, "{replies}");
+    let show = stdout(&sandbox.run(&["show", "peers/support-posts"]));
+    assert!(
+        show.contains("social-media post columns in the schema"),
+        "{show}"
+    );
+}
