@@ -163,7 +163,8 @@ pub fn schema_form(card_data: &Value) -> Option<SchemaForm> {
         f.get("dtype").and_then(Value::as_str) == Some("string")
             && names::tokens(&named(f)).iter().any(|t| {
                 [
-                    "text", "sentence", "post", "tweet", "content", "body", "title", "comment",
+                    "text", "selftext", "sentence", "post", "tweet", "content", "body", "title",
+                    "comment",
                 ]
                 .contains(&t.as_str())
             })

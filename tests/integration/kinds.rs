@@ -117,12 +117,12 @@ fn sampled_rows_tell_an_faq_from_counseling_questions() {
 fn scraped_post_columns_make_mental_health_text_of_support_words() {
     let description =
         "Mental health support conversations: people ask for help with depression and anxiety.";
-    let features = |names: &[&str]| {
-        let list: Vec<Value> = names
-            .iter()
-            .map(|n| json!({"name": n, "dtype": "string"}))
-            .collect();
-        json!({"dataset_info": {"features": list}})
+    // Declared columns: a scrape of posts, and posts with the replies they got.
+    let columns = |post: &str, answer: Option<&str>| {
+        let mut names = vec!["subreddit", post, "num_comments"];
+        names.extend(answer);
+        json!({"dataset_info": {"features": names.iter()
+            .map(|n| json!({"name": n, "dtype": "string"})).collect::<Vec<_>>()}})
     };
     let items = [
         item(
@@ -130,14 +130,14 @@ fn scraped_post_columns_make_mental_health_text_of_support_words() {
             "peers/support-posts",
             description,
             &["mental-health"],
-            features(&["subreddit", "title", "selftext", "num_comments"]),
+            columns("selftext", None),
         ),
         item(
             2,
             "peers/support-replies",
             description,
             &["mental-health"],
-            features(&["subreddit", "post", "reply", "num_comments"]),
+            columns("post", Some("reply")),
         ),
     ];
     let sandbox = Sandbox::new();
