@@ -33,3 +33,28 @@ fn psychology_as_a_research_science_is_not_therapy() {
     }
     assert!(counseling.score >= DEFAULT_THRESHOLD, "{counseling:?}");
 }
+
+#[test]
+fn genetic_and_financial_counseling_are_not_mental_health_counseling() {
+    let counseling = score_text(
+        "someone/counselor-questions",
+        "Free-form questions answered by a licensed counselor.",
+    );
+    for (id, text, term) in [
+        (
+            "lab/genetic-counselor-questions",
+            "Free-form questions answered by a licensed genetic counselor.",
+            "genetic counsel*",
+        ),
+        (
+            "bank/credit-counseling-chats",
+            "Chats between clients and a credit counselor about debt.",
+            "credit counsel*",
+        ),
+    ] {
+        let other = score_text(id, text);
+        assert!(negative(&other, term), "{id}: {other:?}");
+        assert!(other.score < DEFAULT_THRESHOLD, "{id}: {other:?}");
+    }
+    assert!(counseling.score >= DEFAULT_THRESHOLD, "{counseling:?}");
+}
