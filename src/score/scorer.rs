@@ -104,6 +104,9 @@ impl Scorer {
                 Some(SchemaForm::Posts) => {
                     Structure::NotConversation("social-media post columns in the schema")
                 }
+                Some(SchemaForm::MultipleChoice) => {
+                    Structure::NotConversation("answer-option columns in the schema")
+                }
                 None => Structure::Unknown,
             },
         };

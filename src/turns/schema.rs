@@ -98,6 +98,36 @@ pub enum SchemaForm {
     /// that answers (`reply`, `response`, `comment`, `answer`): what people wrote, not a
     /// conversation with a helper.
     Posts,
+    /// Exam items: a question with its answer options (`options`, `choices`, `A`–`D`,
+    /// MedMCQA's `opa`–`opd`). Checked before question/answer pairing: an exam's `question` and
+    /// `answer` columns are no exchange.
+    MultipleChoice,
+}
+
+/// Column names that hold an exam item's answer options.
+const OPTION_COLUMNS: [&str; 8] = [
+    "options",
+    "choices",
+    "option_a",
+    "choice_a",
+    "optiona",
+    "choicea",
+    "opa",
+    "distractor1",
+];
+
+/// Whether the declared features hold answer options: an options column, or columns named
+/// `A`, `B`, `C` and `D`.
+fn has_answer_options(features: &[Value]) -> bool {
+    let names: Vec<String> = features
+        .iter()
+        .filter_map(|f| f.get("name").and_then(Value::as_str))
+        .map(|n| n.to_lowercase())
+        .collect();
+    let lettered = ["a", "b", "c", "d"]
+        .iter()
+        .all(|letter| names.iter().any(|n| n == letter));
+    lettered || names.iter().any(|n| OPTION_COLUMNS.contains(&n.as_str()))
 }
 
 /// Columns only a scraped social-media post has (a counseling forum's answers come with
@@ -129,6 +159,17 @@ const ANSWERING_WORDS: [&str; 8] = [
 
 /// The form the card's `dataset_info.features` declare, if they say.
 pub fn schema_form(card_data: &Value) -> Option<SchemaForm> {
+    let first_config_features = card_data.get("dataset_info").and_then(|info| {
+        match info {
+            Value::Array(configs) => configs.first(),
+            other => Some(other),
+        }
+        .and_then(|config| config.get("features"))
+        .and_then(Value::as_array)
+    });
+    if first_config_features.is_some_and(|features| has_answer_options(features)) {
+        return Some(SchemaForm::MultipleChoice);
+    }
     if let Some(evidence) = evidence_from_card_schema(card_data) {
         return Some(if evidence.figure.is_some() {
             SchemaForm::PairedColumns
@@ -306,6 +347,31 @@ mod tests {
             {"name": "answer", "dtype": "string"}]}});
         assert_eq!(schema_form(&qa), Some(SchemaForm::PairedColumns));
         assert_eq!(schema_form(&json!({"license": "mit"})), None);
+    }
+
+    #[test]
+    fn exam_items_are_multiple_choice_not_question_and_answer() {
+        let columns = |names: &[&str]| {
+            let list: Vec<Value> = names
+                .iter()
+                .map(|n| json!({"name": n, "dtype": "string"}))
+                .collect();
+            json!({"dataset_info": [{"config_name": "default", "features": list}]})
+        };
+        for exam in [
+            columns(&["question", "options", "answer"]),
+            columns(&["question", "A", "B", "C", "D", "answer"]),
+            columns(&["question", "opa", "opb", "opc", "opd", "cop"]),
+        ] {
+            assert_eq!(
+                schema_form(&exam),
+                Some(SchemaForm::MultipleChoice),
+                "{exam}"
+            );
+        }
+        // Three lettered columns are not an exam's four options.
+        let pair = columns(&["question", "answer", "A", "B"]);
+        assert_eq!(schema_form(&pair), Some(SchemaForm::PairedColumns));
     }
 
     #[test]

@@ -58,3 +58,30 @@ fn genetic_and_financial_counseling_are_not_mental_health_counseling() {
     }
     assert!(counseling.score >= DEFAULT_THRESHOLD, "{counseling:?}");
 }
+
+#[test]
+fn exam_items_with_answer_options_are_not_counseling_exchanges() {
+    let scorer = crate::score::Scorer::new(
+        super::lex(),
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+    );
+    let with_columns = |columns: &[&str]| {
+        let features: Vec<serde_json::Value> = columns
+            .iter()
+            .map(|n| serde_json::json!({"name": n, "dtype": "string"}))
+            .collect();
+        let item = serde_json::json!({"id": "lab/counseling-psychology-qa",
+            "description": "Counseling psychology questions with answers.",
+            "cardData": {"dataset_info": {"features": features}}});
+        let record = crate::model::DatasetRecord::from_listing_item(&item).unwrap();
+        scorer.score(&record)
+    };
+    let exchange = with_columns(&["question", "answer"]);
+    let exam = with_columns(&["question", "options", "answer"]);
+    assert!(exam.relevance < exchange.relevance, "{exam:?} {exchange:?}");
+    let detail = serde_json::to_string(&exam.relevance_detail).unwrap();
+    assert!(
+        detail.contains("answer-option columns in the schema"),
+        "{detail}"
+    );
+}
