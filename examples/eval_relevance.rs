@@ -1,21 +1,24 @@
 //! Measures therapy relevance on a labelled JSONL set (default `tests/fixtures/eval-dev/relevance.jsonl`)
 //! through the real scoring path, and compares with the original tool's keyword scorer.
 //!
-//! `cargo run --example eval_relevance [-- [--cards CARDS.jsonl] [--summary] PATH]`
+//! `cargo run --example eval_relevance [-- [--cards CARDS.jsonl] [--summary] [--floor X] PATH]`
 //!
 //! Two figures are measured when the set records READMEs or sample rows (inline, or in a card
 //! file given by `--cards`): *listing*, the score from the listing fields alone, and *synced*,
 //! the score a synced catalog holds (a candidate is scored again with its README and rows; see
-//! `catalog::score::eval::synced_relevance`). `--summary` prints the metrics only, never a
+//! `catalog::score::eval::synced_relevance`; `--floor X` assumes another candidate floor than
+//! 0.35, as `catalog sync --sample-floor X` sets). `--summary` prints the metrics only, never a
 //! record's score: use it on a held-out set.
 
 use std::time::Instant;
 
 use catalog::model::DatasetRecord;
 use catalog::score::eval::{
-    best_threshold, metrics_at, roc_auc, synced_relevance, EvalRecord, Label, Metrics,
+    best_threshold, metrics_at, roc_auc, synced_relevance_with_floor, EvalRecord, Label, Metrics,
 };
-use catalog::score::{original_tool_relevance, Lexicon, Scorer, DEFAULT_THRESHOLD};
+use catalog::score::{
+    original_tool_relevance, Lexicon, Scorer, DEFAULT_THRESHOLD, SAMPLING_RELEVANCE_FLOOR,
+};
 
 /// The original tool's `filter_by_therapeutic_relevance` default.
 const ORIGINAL_TOOL_THRESHOLD: f64 = 0.5;
@@ -45,6 +48,8 @@ struct Args {
     summary: bool,
     /// Ids whose whole explanation is printed (tuning sets only).
     explain: Vec<String>,
+    /// The candidate floor the synced score assumes (`catalog sync --sample-floor`).
+    floor: f64,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -57,6 +62,7 @@ fn parse_args() -> Result<Args, String> {
         cards: None,
         summary: false,
         explain: Vec::new(),
+        floor: SAMPLING_RELEVANCE_FLOOR,
     };
     let mut given = std::env::args().skip(1);
     while let Some(arg) = given.next() {
@@ -65,6 +71,14 @@ fn parse_args() -> Result<Args, String> {
                 args.cards = Some(given.next().ok_or("--cards needs a file")?);
             }
             "--summary" => args.summary = true,
+            "--floor" => {
+                let value = given.next().ok_or("--floor needs a number")?;
+                args.floor = value
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|f| (0.0..=1.0).contains(f))
+                    .ok_or(format!("--floor {value}: not a number in [0, 1]"))?;
+            }
             "--explain" => args
                 .explain
                 .push(given.next().ok_or("--explain needs a dataset id")?),
@@ -85,6 +99,7 @@ fn run() -> Result<(), String> {
         cards,
         summary,
         explain,
+        floor,
     } = parse_args()?;
     let mut records = EvalRecord::parse_jsonl(&read(&path)?).map_err(|e| format!("{path}: {e}"))?;
     if let Some(cards) = &cards {
@@ -107,7 +122,7 @@ fn run() -> Result<(), String> {
         .zip(&normalised)
         .map(|(record, dataset)| {
             let listing = scorer.relevance(dataset).score;
-            let result = synced_relevance(&scorer, record, dataset);
+            let result = synced_relevance_with_floor(&scorer, record, dataset, floor);
             if !summary && explain.iter().any(|id| id.eq_ignore_ascii_case(&record.id)) {
                 print_explanation(&record.id, &result);
             }

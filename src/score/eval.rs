@@ -209,8 +209,19 @@ pub fn synced_relevance(
     record: &EvalRecord,
     dataset: &DatasetRecord,
 ) -> Relevance {
+    synced_relevance_with_floor(scorer, record, dataset, SAMPLING_RELEVANCE_FLOOR)
+}
+
+/// [`synced_relevance`] under another candidate floor (what `catalog sync --sample-floor`
+/// sets), to measure what a lower or higher floor would change.
+pub fn synced_relevance_with_floor(
+    scorer: &Scorer,
+    record: &EvalRecord,
+    dataset: &DatasetRecord,
+    floor: f64,
+) -> Relevance {
     let light = scorer.relevance(dataset);
-    if light.score >= SAMPLING_RELEVANCE_FLOOR && record.has_extras() {
+    if light.score >= floor && record.has_extras() {
         scorer.relevance_with(dataset, &record.extras())
     } else {
         light

@@ -93,18 +93,18 @@ fn synced_relevance_rescores_candidates_only() {
         chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
     );
     let readme = "---\nlicense: mit\n---\n# Data\nCounseling conversations between a therapist and a client, multi-turn psychotherapy sessions with reflections and open questions.";
-    let score = |line: &str| {
+    let score_under = |line: &str, floor: f64| {
         let mut records = EvalRecord::parse_jsonl(line).unwrap();
         let dataset =
             crate::model::DatasetRecord::from_listing_item(&records[0].listing_item).unwrap();
         let listing = scorer.relevance(&dataset).score;
         let card = serde_json::json!({"id": records[0].id, "readme": readme}).to_string();
         EvalRecord::attach_cards(&mut records, &card).unwrap();
-        (
-            listing,
-            super::super::eval::synced_relevance(&scorer, &records[0], &dataset).score,
-        )
+        let synced =
+            super::super::eval::synced_relevance_with_floor(&scorer, &records[0], &dataset, floor);
+        (listing, synced.score)
     };
+    let score = |line: &str| score_under(line, crate::score::SAMPLING_RELEVANCE_FLOOR);
     let (listing, synced) = score(
         r#"{"id":"o/counseling-dialogues","label":"therapy","description":"Counseling dialogues."}"#,
     );
@@ -124,4 +124,10 @@ fn synced_relevance_rescores_candidates_only() {
         "{listing}"
     );
     assert_eq!(synced, listing);
+    // Under a floor of 0 every record is a candidate: the README counts.
+    let (listing, synced) = score_under(
+        r#"{"id":"o/stock-prices","label":"not_therapy","description":"Daily stock prices."}"#,
+        0.0,
+    );
+    assert!(synced > listing, "{listing} -> {synced}");
 }
