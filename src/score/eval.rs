@@ -151,8 +151,8 @@ impl EvalRecord {
                 .iter_mut()
                 .find(|r| r.id == card.id)
                 .ok_or_else(|| format!("line {}: no record {:?} in the set", n + 1, card.id))?;
-            if card.readme.is_some() {
-                record.readme = card.readme;
+            if let Some(readme) = card.readme {
+                record.readme = Some(restore_front_matter(&readme));
             }
             if card.sample_text.is_some() {
                 record.sample_text = card.sample_text;
@@ -226,6 +226,106 @@ pub fn synced_relevance_with_floor(
     } else {
         light
     }
+}
+
+/// Keys of card YAML (top level, and inside `dataset_info` / `configs`) that start a line of
+/// front matter a stored page printed without its `---` delimiters.
+const CARD_YAML_KEYS: &[&str] = &[
+    "license",
+    "license_name",
+    "license_link",
+    "license_details",
+    "task_categories",
+    "task_ids",
+    "language",
+    "languages",
+    "multilinguality",
+    "tags",
+    "size_categories",
+    "pretty_name",
+    "dataset_info",
+    "configs",
+    "annotations_creators",
+    "language_creators",
+    "source_datasets",
+    "paperswithcode_id",
+    "viewer",
+    "datasets",
+    "library_name",
+    "arxiv",
+    "homepage",
+    "thumbnail",
+    "train-eval-index",
+    "extra_gated_prompt",
+    "extra_gated_fields",
+    "extra_gated_heading",
+    "extra_gated_button_content",
+    "extra_gated_description",
+    "features",
+    "name",
+    "dtype",
+    "list",
+    "sequence",
+    "struct",
+    "splits",
+    "num_bytes",
+    "num_examples",
+    "download_size",
+    "dataset_size",
+    "config_name",
+    "data_files",
+    "split",
+    "path",
+    "class_label",
+    "names",
+    "default",
+    "_type",
+];
+
+/// Whether `line` starts with a card YAML key (`license: mit`, `dataset_info:`).
+fn is_card_yaml_key(line: &str) -> bool {
+    line.split_once(':')
+        .is_some_and(|(key, _)| CARD_YAML_KEYS.contains(&key.trim().to_lowercase().as_str()))
+}
+
+/// A README as the Hub serves it, from one a stored page rendered: pages often print the front
+/// matter as plain lines (sometimes under a `metadata` heading, indentation lost) without its
+/// `---` delimiters, and the scorer would then read the YAML as prose. A README that starts
+/// with card YAML keys gets its delimiters back around the leading run of YAML-like lines
+/// (keys, list items, indented lines, blank lines, a value under a bare `key:`). Measurement
+/// only: the Hub's own READMEs always carry their delimiters.
+pub fn restore_front_matter(readme: &str) -> String {
+    let mut lines: Vec<&str> = readme.lines().collect();
+    while lines.first().is_some_and(|l| l.trim().is_empty()) {
+        lines.remove(0);
+    }
+    if lines
+        .first()
+        .is_some_and(|l| l.trim().eq_ignore_ascii_case("metadata"))
+    {
+        lines.remove(0);
+    }
+    let starts_with_yaml = lines.first().is_some_and(|l| is_card_yaml_key(l));
+    if !starts_with_yaml {
+        return readme.to_string();
+    }
+    let mut end = 0;
+    let mut after_bare_key = false;
+    for line in &lines {
+        let trimmed = line.trim();
+        let yaml_like = trimmed.is_empty()
+            || trimmed.starts_with('-')
+            || line.starts_with([' ', '\t'])
+            || is_card_yaml_key(trimmed)
+            || (after_bare_key && !trimmed.starts_with('#'));
+        if !yaml_like {
+            break;
+        }
+        after_bare_key = is_card_yaml_key(trimmed) && trimmed.ends_with(':');
+        end += 1;
+    }
+    let (yaml, prose) = lines.split_at(end);
+    format!("---\n{}\n---\n{}", yaml.join("\n"), prose.join("\n"))
 }
 
 /// A string or a list of strings.

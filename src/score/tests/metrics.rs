@@ -131,3 +131,31 @@ fn synced_relevance_rescores_candidates_only() {
     );
     assert!(synced > listing, "{listing} -> {synced}");
 }
+
+/// READMEs from rendered pages get their front matter back, so their YAML is not read as prose.
+#[test]
+fn rendered_front_matter_gets_its_delimiters_back() {
+    use super::super::eval::restore_front_matter;
+    let rendered = "license: cc-by-nc-nd-4.0\ntask_categories:\n- text-generation\n- text-classification\n\nKokoro: A counseling dialogue dataset.\nMore prose.";
+    assert_eq!(
+        restore_front_matter(rendered),
+        "---\nlicense: cc-by-nc-nd-4.0\ntask_categories:\n- text-generation\n- text-classification\n\n---\nKokoro: A counseling dialogue dataset.\nMore prose."
+    );
+    // Under a `metadata` heading, indentation lost, a value under its bare key.
+    let flattened =
+        "metadata\ndataset_info:\nfeatures:\n- name: text\ndtype: string\nlicense:\nopenrail\n# Card\nProse.";
+    let restored = restore_front_matter(flattened);
+    assert!(restored.starts_with("---\ndataset_info:"), "{restored}");
+    assert!(
+        restored.ends_with("openrail\n---\n# Card\nProse."),
+        "{restored}"
+    );
+    // A README with its delimiters, or one that opens with prose, is left as it is.
+    for kept in [
+        "---\nlicense: mit\n---\n# Data",
+        "# Data\nlicense: see below",
+        "Counseling: data",
+    ] {
+        assert_eq!(restore_front_matter(kept), kept);
+    }
+}

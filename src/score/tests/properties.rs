@@ -76,3 +76,34 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    /// The eval's README repair never panics and never loses text (only adds delimiters).
+    #[test]
+    fn restoring_front_matter_keeps_every_line(body in hostile_text(), key in prop::bool::ANY) {
+        let readme = if key { format!("license: mit\n{body}") } else { body };
+        let restored = crate::score::eval::restore_front_matter(&readme);
+        // Every line with text is kept, in order (blank lines and carriage returns aside).
+        let kept: Vec<&str> = restored
+            .lines()
+            .map(|l| l.trim_end_matches('\r'))
+            .filter(|l| *l != "---" && !l.trim().is_empty())
+            .collect();
+        let given: Vec<&str> = readme
+            .lines()
+            .map(|l| l.trim_end_matches('\r'))
+            .filter(|l| *l != "---" && !l.trim().is_empty())
+            .collect();
+        if restored != readme {
+            let given: Vec<&str> = given
+                .into_iter()
+                .enumerate()
+                .filter(|(n, l)| !(*n == 0 && l.trim().eq_ignore_ascii_case("metadata")))
+                .map(|(_, l)| l)
+                .collect();
+            prop_assert_eq!(kept, given);
+        }
+    }
+}
