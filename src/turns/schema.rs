@@ -349,15 +349,23 @@ mod tests {
         assert_eq!(schema_form(&json!({"license": "mit"})), None);
     }
 
+    /// A card declaring string columns `names` (`dataset_info` as a list of configs when
+    /// `per_config`).
+    fn string_columns(names: &[&str], per_config: bool) -> Value {
+        let features: Vec<Value> = names
+            .iter()
+            .map(|n| json!({"name": n, "dtype": "string"}))
+            .collect();
+        if per_config {
+            json!({"dataset_info": [{"config_name": "default", "features": features}]})
+        } else {
+            json!({"dataset_info": {"features": features}})
+        }
+    }
+
     #[test]
     fn exam_items_are_multiple_choice_not_question_and_answer() {
-        let columns = |names: &[&str]| {
-            let list: Vec<Value> = names
-                .iter()
-                .map(|n| json!({"name": n, "dtype": "string"}))
-                .collect();
-            json!({"dataset_info": [{"config_name": "default", "features": list}]})
-        };
+        let columns = |names: &[&str]| string_columns(names, true);
         for exam in [
             columns(&["question", "options", "answer"]),
             columns(&["question", "A", "B", "C", "D", "answer"]),
@@ -376,13 +384,7 @@ mod tests {
 
     #[test]
     fn scraped_posts_are_posts_unless_a_column_answers() {
-        let features = |names: &[&str]| {
-            let list: Vec<Value> = names
-                .iter()
-                .map(|n| json!({"name": n, "dtype": "string"}))
-                .collect();
-            json!({"dataset_info": {"features": list}})
-        };
+        let features = |names: &[&str]| string_columns(names, false);
         let reddit = features(&["subreddit", "title", "selftext", "num_comments"]);
         assert_eq!(schema_form(&reddit), Some(SchemaForm::Posts));
         let tweets = features(&["tweet_text", "retweet_count"]);

@@ -3,60 +3,66 @@
 use super::{negative, score_text};
 use crate::score::DEFAULT_THRESHOLD;
 
+/// Each `(id, text, term)` scores under the threshold and below `counterpart` (the same kind of
+/// words about counseling, which scores at or above it), with `term` as negative evidence.
+fn assert_hard_negatives(counterpart: (&str, &str), cases: &[(&str, &str, &str)]) {
+    let counseling = score_text(counterpart.0, counterpart.1);
+    assert!(counseling.score >= DEFAULT_THRESHOLD, "{counseling:?}");
+    for &(id, text, term) in cases {
+        let other = score_text(id, text);
+        assert!(negative(&other, term), "{id}: {other:?}");
+        assert!(other.score < DEFAULT_THRESHOLD, "{id}: {other:?}");
+        assert!(other.score < counseling.score, "{id}");
+    }
+}
+
 #[test]
 fn psychology_as_a_research_science_is_not_therapy() {
-    let counseling = score_text(
-        "someone/psychology-conversations",
-        "Transcripts of psychology conversations between a counselor and clients.",
+    assert_hard_negatives(
+        (
+            "someone/psychology-conversations",
+            "Transcripts of psychology conversations between a counselor and clients.",
+        ),
+        &[
+            (
+                "lab/psych-experiments",
+                "Natural-language transcripts of psychological experiments: choices and reaction times.",
+                "psychological experiment",
+            ),
+            (
+                "lab/personality",
+                "Big Five personality test answers of 10k people (psychometric data).",
+                "psychometric",
+            ),
+            (
+                "lab/cogsci",
+                "Cognitive psychology stimuli and responses from a cognitive science study.",
+                "cognitive psychology",
+            ),
+        ],
     );
-    for (id, text, term) in [
-        (
-            "lab/psych-experiments",
-            "Natural-language transcripts of psychological experiments: choices and reaction times.",
-            "psychological experiment",
-        ),
-        (
-            "lab/personality",
-            "Big Five personality test answers of 10k people (psychometric data).",
-            "psychometric",
-        ),
-        (
-            "lab/cogsci",
-            "Cognitive psychology stimuli and responses from a cognitive science study.",
-            "cognitive psychology",
-        ),
-    ] {
-        let research = score_text(id, text);
-        assert!(negative(&research, term), "{id}: {research:?}");
-        assert!(research.score < DEFAULT_THRESHOLD, "{id}: {research:?}");
-        assert!(research.score < counseling.score, "{id}");
-    }
-    assert!(counseling.score >= DEFAULT_THRESHOLD, "{counseling:?}");
 }
 
 #[test]
 fn genetic_and_financial_counseling_are_not_mental_health_counseling() {
-    let counseling = score_text(
-        "someone/counselor-questions",
-        "Free-form questions answered by a licensed counselor.",
+    assert_hard_negatives(
+        (
+            "someone/counselor-questions",
+            "Free-form questions answered by a licensed counselor.",
+        ),
+        &[
+            (
+                "lab/genetic-counselor-questions",
+                "Free-form questions answered by a licensed genetic counselor.",
+                "genetic counsel*",
+            ),
+            (
+                "bank/credit-counseling-chats",
+                "Chats between clients and a credit counselor about debt.",
+                "credit counsel*",
+            ),
+        ],
     );
-    for (id, text, term) in [
-        (
-            "lab/genetic-counselor-questions",
-            "Free-form questions answered by a licensed genetic counselor.",
-            "genetic counsel*",
-        ),
-        (
-            "bank/credit-counseling-chats",
-            "Chats between clients and a credit counselor about debt.",
-            "credit counsel*",
-        ),
-    ] {
-        let other = score_text(id, text);
-        assert!(negative(&other, term), "{id}: {other:?}");
-        assert!(other.score < DEFAULT_THRESHOLD, "{id}: {other:?}");
-    }
-    assert!(counseling.score >= DEFAULT_THRESHOLD, "{counseling:?}");
 }
 
 #[test]
