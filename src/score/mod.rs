@@ -131,8 +131,8 @@ pub enum Structure {
     /// A conversation: a conversation-list column, paired asking/answering columns, or a
     /// measured conversation layout. The text names the evidence.
     Conversation(&'static str),
-    /// Not a conversation: text with a class label, scraped social-media posts, or rows read
-    /// without any conversation.
+    /// Not a conversation: text with a class label, scraped social-media posts, exam items with
+    /// answer options, or rows read without any conversation.
     NotConversation(&'static str),
 }
 
