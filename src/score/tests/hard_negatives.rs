@@ -91,3 +91,28 @@ fn exam_items_with_answer_options_are_not_counseling_exchanges() {
         "{detail}"
     );
 }
+
+/// ASCII ids romanise the field's words (心理 xinli / shinri, 상담 sangdam, psikoloji, tâm lý):
+/// one such word makes a dataset a candidate, whose README and rows then decide, and with
+/// conversation words it is therapy data; the same letters inside other words are no match.
+#[test]
+fn romanised_field_words_in_ids_make_candidates() {
+    use crate::score::SAMPLING_RELEVANCE_FLOOR;
+    for id in [
+        "lab/xinli",
+        "lab/shinri-data",
+        "lab/sangdam-data",
+        "lab/psikoloji-veri",
+        "lab/psiholog-data",
+        "lab/tam-ly",
+        "lab/curhat",
+    ] {
+        let result = score_text(id, "");
+        assert!(result.score >= SAMPLING_RELEVANCE_FLOOR, "{id}: {result:?}");
+    }
+    assert!(score_text("lab/xinli-zixun-duihua", "").score >= DEFAULT_THRESHOLD);
+    assert!(score_text("lab/psikoloji-sohbet-dialog", "").score >= DEFAULT_THRESHOLD);
+    for id in ["lab/tamil-news", "lab/lyrics-tam", "lab/xinlian-stocks"] {
+        assert_eq!(score_text(id, "").score, 0.0, "{id}");
+    }
+}
