@@ -291,6 +291,20 @@ fn sampled_turns_give_form_evidence_in_every_language() {
             "danışan",
             "nasıl hissediyorsun",
         ),
+        (
+            "vi",
+            "Tư vấn tâm lý",
+            "Khách hàng: Tôi cảm thấy rất mệt mỏi. Nhà trị liệu: Nghe có vẻ bạn đang rất căng thẳng. Bạn cảm thấy thế nào?",
+            "nha tri lieu",
+            "ban cam thay the nao",
+        ),
+        (
+            "id",
+            "Konseling kesehatan mental",
+            "Klien: Aku merasa sangat lelah. Konselor: Aku mengerti. Bagaimana perasaanmu sekarang?",
+            "klien",
+            "bagaimana perasaanmu",
+        ),
     ] {
         let without = score_text("someone/data", topic);
         let with = score_turns(topic, turns);
