@@ -171,4 +171,9 @@ fn corpus_names_and_mental_do_not_fire_inside_other_words() {
     // ...while the corpus names still count where they are names.
     assert!(score("lab/MeChat_converted", "") >= DEFAULT_THRESHOLD);
     assert!(score("lab/soulchat-sft", "") >= DEFAULT_THRESHOLD);
+    assert!(score("lab/MindChat-dialogues", "") >= DEFAULT_THRESHOLD);
+    assert!(score("lab/psychat_sft", "") >= DEFAULT_THRESHOLD);
+    assert!(score("lab/emotion_support_conv", "") >= DEFAULT_THRESHOLD);
+    // An emotion-analysis project that shares a counseling model's name.
+    assert!(score("lab/EmoLLMs_data", "") < DEFAULT_THRESHOLD);
 }
