@@ -229,7 +229,9 @@ pub fn update_index(
     let Some(live) = live_index(index_root)? else {
         return rebuild(store, lexicon, index_root, progress);
     };
-    let changed = u64::try_from(store.counts(0.5)?.pending_index).unwrap_or(0);
+    // Only the count of rows waiting for the index is read; the floor does not matter to it.
+    let counts = store.counts(crate::score::SAMPLING_RELEVANCE_FLOOR)?;
+    let changed = u64::try_from(counts.pending_index).unwrap_or(0);
     if rebuild_is_better(changed, live.searcher()?.num_docs()) {
         drop(live);
         return rebuild(store, lexicon, index_root, progress);

@@ -167,15 +167,14 @@ pub fn schema_form(card_data: &Value) -> Option<SchemaForm> {
         .and_then(|config| config.get("features"))
         .and_then(Value::as_array)
     });
-    if first_config_features.is_some_and(|features| has_answer_options(features)) {
-        return Some(SchemaForm::MultipleChoice);
-    }
-    if let Some(evidence) = evidence_from_card_schema(card_data) {
-        return Some(if evidence.figure.is_some() {
-            SchemaForm::PairedColumns
-        } else {
-            SchemaForm::ConversationList
-        });
+    let answer_options = first_config_features.is_some_and(|features| has_answer_options(features));
+    match evidence_from_card_schema(card_data) {
+        // A conversation column decides, whatever else a row holds (chat logs keep the API's
+        // `choices`).
+        Some(evidence) if evidence.figure.is_none() => return Some(SchemaForm::ConversationList),
+        _ if answer_options => return Some(SchemaForm::MultipleChoice),
+        Some(_) => return Some(SchemaForm::PairedColumns),
+        None => {}
     }
     let info = card_data.get("dataset_info")?;
     let config = match info {
@@ -380,6 +379,12 @@ mod tests {
         // Three lettered columns are not an exam's four options.
         let pair = columns(&["question", "answer", "A", "B"]);
         assert_eq!(schema_form(&pair), Some(SchemaForm::PairedColumns));
+        // A chat log that keeps the API's `choices` is still a conversation.
+        let chat_log = json!({"dataset_info": {"features": [
+            {"name": "messages", "list": [{"name": "role", "dtype": "string"},
+                {"name": "content", "dtype": "string"}]},
+            {"name": "choices", "dtype": "string"}]}});
+        assert_eq!(schema_form(&chat_log), Some(SchemaForm::ConversationList));
     }
 
     #[test]
