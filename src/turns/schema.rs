@@ -159,15 +159,15 @@ const ANSWERING_WORDS: [&str; 8] = [
 
 /// The form the card's `dataset_info.features` declare, if they say.
 pub fn schema_form(card_data: &Value) -> Option<SchemaForm> {
-    let first_config_features = card_data.get("dataset_info").and_then(|info| {
-        match info {
+    let features = card_data
+        .get("dataset_info")
+        .and_then(|info| match info {
             Value::Array(configs) => configs.first(),
             other => Some(other),
-        }
+        })
         .and_then(|config| config.get("features"))
-        .and_then(Value::as_array)
-    });
-    let answer_options = first_config_features.is_some_and(|features| has_answer_options(features));
+        .and_then(Value::as_array);
+    let answer_options = features.is_some_and(|features| has_answer_options(features));
     match evidence_from_card_schema(card_data) {
         // A conversation column decides, whatever else a row holds (chat logs keep the API's
         // `choices`).
@@ -176,12 +176,7 @@ pub fn schema_form(card_data: &Value) -> Option<SchemaForm> {
         Some(_) => return Some(SchemaForm::PairedColumns),
         None => {}
     }
-    let info = card_data.get("dataset_info")?;
-    let config = match info {
-        Value::Array(configs) => configs.first()?,
-        other => other,
-    };
-    let features = config.get("features")?.as_array()?;
+    let features = features?;
     let named = |f: &Value| {
         f.get("name")
             .and_then(Value::as_str)
