@@ -11,16 +11,21 @@ use super::evidence::{EvidenceSource, Figure, FigureKind, TurnEvidence};
 use super::names::{self, Side};
 use serde_json::Value;
 
-/// Evidence from `card_data`, or `None` when the card declares no features.
-pub fn evidence_from_card_schema(card_data: &Value) -> Option<TurnEvidence> {
-    let info = card_data.get("dataset_info")?;
-    let config = match info {
+/// The `dataset_info` entry the schema is read from: the `default` config, else the first
+/// (`dataset_info` is one object or a list of per-config objects).
+fn main_config(card_data: &Value) -> Option<&Value> {
+    match card_data.get("dataset_info")? {
         Value::Array(configs) => configs
             .iter()
             .find(|c| c.get("config_name").and_then(Value::as_str) == Some("default"))
-            .or_else(|| configs.first())?,
-        other => other,
-    };
+            .or_else(|| configs.first()),
+        other => Some(other),
+    }
+}
+
+/// Evidence from `card_data`, or `None` when the card declares no features.
+pub fn evidence_from_card_schema(card_data: &Value) -> Option<TurnEvidence> {
+    let config = main_config(card_data)?;
     let features = config.get("features")?.as_array()?;
     let detail = match config.get("config_name").and_then(Value::as_str) {
         Some(name) => format!("dataset_info.features ({name})"),
@@ -159,12 +164,7 @@ const ANSWERING_WORDS: [&str; 8] = [
 
 /// The form the card's `dataset_info.features` declare, if they say.
 pub fn schema_form(card_data: &Value) -> Option<SchemaForm> {
-    let features = card_data
-        .get("dataset_info")
-        .and_then(|info| match info {
-            Value::Array(configs) => configs.first(),
-            other => Some(other),
-        })
+    let features = main_config(card_data)
         .and_then(|config| config.get("features"))
         .and_then(Value::as_array);
     let answer_options = features.is_some_and(|features| has_answer_options(features));
