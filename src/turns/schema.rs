@@ -3,7 +3,9 @@
 //! A row made of one asking text column and one answering text column (`Context`/`Response`,
 //! `question`/`answer`, `instruction`/`input`/`output`, `prompt`/`completion`,
 //! `questionText`/`answerText`) is one exchange: 2 turns, for every row of the split. A column
-//! holding a list (a conversation) tells the layout but not its length: no figure. The YAML
+//! holding a list (a conversation) tells the layout but not its length: no figure. Neither do
+//! a question's answer-option columns (`options`, `A`–`D`): an exam item is no exchange, even
+//! beside `question` and `answer` columns. The YAML
 //! form lists features as `{name, dtype}` (or nested `sequence`/`list`/`struct`); `dataset_info`
 //! is one object or a list of per-config objects.
 
@@ -23,14 +25,24 @@ fn main_config(card_data: &Value) -> Option<&Value> {
     }
 }
 
-/// Evidence from `card_data`, or `None` when the card declares no features.
-pub fn evidence_from_card_schema(card_data: &Value) -> Option<TurnEvidence> {
-    let config = main_config(card_data)?;
-    let features = config.get("features")?.as_array()?;
-    let detail = match config.get("config_name").and_then(Value::as_str) {
-        Some(name) => format!("dataset_info.features ({name})"),
-        None => "dataset_info.features".to_string(),
-    };
+/// What the declared features of one config hold, as far as turns go.
+enum Declared<'a> {
+    /// A column holding a list of messages: the layout is known, its length is not.
+    ConversationList(&'a str),
+    /// A question with its answer options: an exam item, not an exchange.
+    AnswerOptions,
+    /// Asking text columns and one answering text column: one exchange a row.
+    Paired {
+        asking: Vec<&'a str>,
+        answering: &'a str,
+    },
+    /// Nothing that says how rows are laid out.
+    Nothing,
+}
+
+/// Reads one config's `features` (a conversation-list column decides before anything else:
+/// chat logs keep the API's `choices`).
+fn read_declared(features: &[Value]) -> Declared<'_> {
     let mut strings: Vec<&str> = Vec::new();
     for feature in features {
         let Some(name) = feature.get("name").and_then(Value::as_str) else {
@@ -44,6 +56,41 @@ pub fn evidence_from_card_schema(card_data: &Value) -> Option<TurnEvidence> {
             && (names::is_conversational(name)
                 || names::tokens(name).iter().any(|t| t == "history"))
         {
+            return Declared::ConversationList(name);
+        }
+        if is_string {
+            strings.push(name);
+        }
+    }
+    if has_answer_options(features) {
+        return Declared::AnswerOptions;
+    }
+    let asking: Vec<&str> = strings
+        .iter()
+        .copied()
+        .filter(|n| names::side(n) == Some(Side::User))
+        .collect();
+    match strings
+        .iter()
+        .copied()
+        .find(|n| names::side(n) == Some(Side::Assistant))
+    {
+        Some(answering) if !asking.is_empty() => Declared::Paired { asking, answering },
+        _ => Declared::Nothing,
+    }
+}
+
+/// Evidence from `card_data`, or `None` when the card declares no features or none that tell
+/// the layout.
+pub fn evidence_from_card_schema(card_data: &Value) -> Option<TurnEvidence> {
+    let config = main_config(card_data)?;
+    let features = config.get("features")?.as_array()?;
+    let detail = match config.get("config_name").and_then(Value::as_str) {
+        Some(name) => format!("dataset_info.features ({name})"),
+        None => "dataset_info.features".to_string(),
+    };
+    let (asking, answering) = match read_declared(features) {
+        Declared::ConversationList(name) => {
             return Some(TurnEvidence {
                 columns: vec![name.to_string()],
                 ..TurnEvidence::nothing(
@@ -51,22 +98,19 @@ pub fn evidence_from_card_schema(card_data: &Value) -> Option<TurnEvidence> {
                     &detail,
                     "a conversation-list column: the layout is known, its length is not",
                 )
-            });
+            })
         }
-        if is_string {
-            strings.push(name);
+        Declared::AnswerOptions => {
+            return Some(TurnEvidence::nothing(
+                EvidenceSource::Schema,
+                &detail,
+                "answer-option columns: exam items (a question and its options), not exchanges",
+            ))
         }
-    }
-    let asking: Vec<&str> = strings
-        .iter()
-        .copied()
-        .filter(|n| names::side(n) == Some(Side::User))
-        .collect();
-    let answering = strings
-        .iter()
-        .copied()
-        .find(|n| names::side(n) == Some(Side::Assistant))?;
-    let first_asking = *asking.first()?;
+        Declared::Paired { asking, answering } => (asking, answering),
+        Declared::Nothing => return None,
+    };
+    let first_asking = asking.first().copied().unwrap_or(answering);
     let rows = split_rows(config);
     let mut columns: Vec<String> = asking.iter().map(|s| s.to_string()).collect();
     columns.push(answering.to_string());
@@ -166,17 +210,13 @@ const ANSWERING_WORDS: [&str; 8] = [
 pub fn schema_form(card_data: &Value) -> Option<SchemaForm> {
     let features = main_config(card_data)
         .and_then(|config| config.get("features"))
-        .and_then(Value::as_array);
-    let answer_options = features.is_some_and(|features| has_answer_options(features));
-    match evidence_from_card_schema(card_data) {
-        // A conversation column decides, whatever else a row holds (chat logs keep the API's
-        // `choices`).
-        Some(evidence) if evidence.figure.is_none() => return Some(SchemaForm::ConversationList),
-        _ if answer_options => return Some(SchemaForm::MultipleChoice),
-        Some(_) => return Some(SchemaForm::PairedColumns),
-        None => {}
+        .and_then(Value::as_array)?;
+    match read_declared(features) {
+        Declared::ConversationList(_) => return Some(SchemaForm::ConversationList),
+        Declared::AnswerOptions => return Some(SchemaForm::MultipleChoice),
+        Declared::Paired { .. } => return Some(SchemaForm::PairedColumns),
+        Declared::Nothing => {}
     }
-    let features = features?;
     let named = |f: &Value| {
         f.get("name")
             .and_then(Value::as_str)
@@ -368,6 +408,13 @@ mod tests {
             assert_eq!(
                 schema_form(&exam),
                 Some(SchemaForm::MultipleChoice),
+                "{exam}"
+            );
+            // No two-turn figure for an exam's question and answer.
+            let evidence = evidence_from_card_schema(&exam).expect("the options are evidence");
+            assert!(evidence.figure.is_none(), "{exam}");
+            assert!(
+                evidence.note.as_deref().is_some_and(|n| n.contains("exam")),
                 "{exam}"
             );
         }
