@@ -108,7 +108,7 @@ pub(super) fn score(lex: &Lexicon, mut hits: Vec<Hit>, structure: Structure) -> 
             negatives.push(structure_term(label, params.structure_weight));
         }
     }
-    let domain = 1.0 - (-s / params.domain_scale).exp();
+    let domain = (1.0 - (-s / params.domain_scale).exp()).max(params.topicless_domain);
     let conversational = 1.0 - (-c / params.format_scale).exp();
     let non_conversational = 1.0 - (-x / params.format_scale).exp();
     let format_factor = (params.unknown_format + params.conversational_bonus * conversational

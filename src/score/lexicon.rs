@@ -308,6 +308,12 @@ fn compile(file: LexiconFile) -> Result<Lexicon, ScoreError> {
             return Err(invalid(format!("{name} must be positive, got {scale}")));
         }
     }
+    let floor = file.scoring.topicless_domain;
+    if !(0.0..0.5).contains(&floor) {
+        return Err(invalid(format!(
+            "scoring.topicless_domain must be at least 0 and under 0.5, got {floor}"
+        )));
+    }
     if file.groups.is_empty() {
         return Err(invalid("the lexicon has no [[group]] of terms".into()));
     }

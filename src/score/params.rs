@@ -74,6 +74,11 @@ pub struct ScoringParams {
     /// columns or a measured conversation layout (or text-with-label columns, rows without
     /// any conversation).
     pub structure_weight: f64,
+    /// The least the domain factor is when no topic term matched: data with no therapy word at
+    /// all is not certainly unrelated (names like `EMH-explorations`, empty cards), and of such
+    /// data a conversation is likelier therapy than a classification set, which the format
+    /// factor then says. Far under any threshold; it only orders the topic-free.
+    pub topicless_domain: f64,
 }
 
 impl Default for ScoringParams {
@@ -89,6 +94,7 @@ impl Default for ScoringParams {
             declared_task_factor: 0.5,
             card_text_max_chars: 16_384,
             structure_weight: 0.6,
+            topicless_domain: 0.02,
         }
     }
 }

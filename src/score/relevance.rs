@@ -7,6 +7,8 @@
 //! - among matches of the same kind the longest wins (`cognitive behavioral therapy` is one
 //!   CBT match, not also `therapy`);
 //! - terms marked `case = "upper"` (ACT, MI) match only upper-case tokens;
+//! - a negative or non-conversational term right after "no", "not", "non", "without" or "sans"
+//!   counts for nothing (`no_questionnaire`, "without labels");
 //! - terms of `rows_only` groups (who speaks: "I've been feeling", "what is a") match only in
 //!   the sampled rows' text;
 //! - in the card's declared column names (`schema`) non-conversational terms are dropped: the
@@ -27,19 +29,24 @@
 //! `S` domain, `C` conversational, `X` non-conversational, `N` negative. Then
 //!
 //! ```text
-//! domain   = 1 - exp(-S / domain_scale)
+//! domain   = max(1 - exp(-S / domain_scale), topicless_domain)
 //! c, x     = 1 - exp(-C / format_scale), 1 - exp(-X / format_scale)
 //! format   = clamp(unknown_format + conversational_bonus·c - non_conversational_penalty·x, 0.05, 1)
 //! negative = 1 / (1 + N)
 //! score    = domain · format · negative
 //! ```
-//! so dialogue without therapy words scores 0, therapy words on classification or exam data
+//! so dialogue without therapy words scores next to nothing (`topicless_domain` × format: a
+//! topic-free conversation still ranks above topic-free classification data), therapy words on classification or exam data
 //! score below the same words on conversation data, and saturation keeps any one signal from
 //! dominating.
 
 use super::lexicon::{Kind, Lexicon, Pattern, PatternToken, STEM_KEY_CHARS};
 use super::tokenize::{tokenize_into, Token};
 use super::{Relevance, RelevanceInput};
+
+/// Words that, right before a term against therapy conversation, say the data lacks it
+/// (`no_questionnaire`, "without labels", "non-clinical"): such a term counts for nothing.
+const ABSENCE_WORDS: [&str; 5] = ["no", "not", "non", "without", "sans"];
 
 /// Id tokens at least this long are tried as compounds (`therapydataset`).
 const COMPOUND_MIN_TOKEN_CHARS: usize = 6;
@@ -226,6 +233,7 @@ impl Scanner<'_> {
                 }
             }
         }
+        self.drop_absent_negatives();
         self.resolve_overlaps();
         if field == Field::Schema {
             // Whether columns make conversation or labelled text is the structure's call
@@ -346,6 +354,24 @@ impl Scanner<'_> {
                 .chain(suffix.map(|s| (Part::Suffix, s.1)))
                 .collect(),
         }
+    }
+
+    /// Drops every negative or non-conversational match right after an absence word ("no
+    /// questionnaire" says there is none).
+    fn drop_absent_negatives(&mut self) {
+        let (lex, tokens) = (self.lex, &self.tokens);
+        self.spans.retain(|span| {
+            let against = lex
+                .patterns
+                .get(span.pattern)
+                .is_some_and(|p| matches!(p.kind, Kind::Negative | Kind::NonConversational));
+            let after_absence = span
+                .start
+                .checked_sub(1)
+                .and_then(|i| tokens.get(i))
+                .is_some_and(|t| ABSENCE_WORDS.contains(&t.text.as_str()));
+            !(against && after_absence)
+        });
     }
 
     /// Applies suppression by negatives and longest-match-wins within a kind.

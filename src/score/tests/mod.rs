@@ -50,6 +50,13 @@ fn matched(result: &Relevance, term: &str, field: &str) -> bool {
         .any(|m| m.term == term && m.field == field)
 }
 
+/// True when no topic term counted: the domain factor sits at its floor
+/// (`scoring.topicless_domain`), so the score is next to nothing.
+fn topic_free(result: &Relevance) -> bool {
+    let floor = lex().scoring.topicless_domain;
+    result.components.domain == floor && result.score <= floor
+}
+
 /// True when `term` was found as negative / non-conversation evidence.
 fn negative(result: &Relevance, term: &str) -> bool {
     result.negatives.iter().any(|m| m.term == term)

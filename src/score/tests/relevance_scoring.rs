@@ -1,4 +1,4 @@
-use super::{lex, matched, negative, score_tags, score_text, score_turns};
+use super::{lex, matched, negative, score_tags, score_text, score_turns, topic_free};
 use crate::score::{relevance, Relevance, RelevanceInput, DEFAULT_THRESHOLD};
 
 const COUNSELING: &str = "Multi-turn counseling conversations between a licensed therapist and clients \
@@ -21,7 +21,7 @@ fn no_substring_matches() {
         "someone/logs",
         "Interaction logs for data mining of transactions and reactions.",
     );
-    assert_eq!(result.score, 0.0);
+    assert!(topic_free(&result));
     assert!(
         result.matched.is_empty() && result.modalities.is_empty(),
         "{result:?}"
@@ -48,13 +48,13 @@ fn robotics_act_policy_is_not_therapy() {
         "someone/act_so100_test",
         &["task_categories:robotics", "LeRobot"],
     );
-    assert_eq!(result.score, 0.0);
+    assert!(topic_free(&result));
     let upper = score_text(
         "someone/robot-episodes",
         "Episodes recorded to train an ACT policy with LeRobot.",
     );
     assert!(
-        upper.modalities.is_empty() && upper.score == 0.0,
+        upper.modalities.is_empty() && topic_free(&upper),
         "{upper:?}"
     );
 }
@@ -92,7 +92,7 @@ fn somatic_therapies_cancel_therapy() {
         assert!(!result.negatives.is_empty());
     }
     let glued = score_text("someone/radiotherapyplanning", "");
-    assert!(negative(&glued, "radiotherapy") && glued.score == 0.0);
+    assert!(negative(&glued, "radiotherapy") && topic_free(&glued));
 }
 
 #[test]
@@ -107,10 +107,10 @@ fn customer_support_and_recommendation_sessions_are_not_therapy() {
         "someone/sessions",
         "Session-based recommendation: user sessions of clicks.",
     );
-    assert_eq!(sessions.score, 0.0);
+    assert!(topic_free(&sessions));
     assert!(negative(&sessions, "session based"));
     let meeting = score_text("someone/ami", "Meeting transcripts from recorded sessions.");
-    assert_eq!(meeting.score, 0.0);
+    assert!(topic_free(&meeting));
 }
 
 #[test]
@@ -134,7 +134,18 @@ fn dialogue_alone_is_not_therapy() {
         &["task_categories:conversational", "dialogue", "multi-turn"],
     );
     assert!(result.conversational);
-    assert_eq!(result.score, 0.0);
+    assert!(topic_free(&result));
+    // Of topic-free data, conversation still ranks above labelled text and unknown form.
+    let labelled = score_tags(
+        "someone/news-topics",
+        &["task_categories:text-classification"],
+    );
+    let unknown = score_tags("someone/files", &[]);
+    assert!(topic_free(&labelled) && topic_free(&unknown));
+    assert!(
+        result.score > unknown.score && unknown.score > labelled.score,
+        "{result:?} {unknown:?} {labelled:?}"
+    );
 }
 
 #[test]
@@ -163,6 +174,27 @@ fn therapy_words_score_lower_on_non_conversational_data() {
         &["task_categories:multiple-choice"],
     );
     assert!(exam.score < DEFAULT_THRESHOLD, "{exam:?}");
+}
+
+#[test]
+fn a_term_against_conversation_counts_nothing_when_the_data_lacks_it() {
+    let with = score_text(
+        "lab/therapy-sessions-questionnaire",
+        "Therapist and client sessions with a questionnaire.",
+    );
+    let without = score_text(
+        "lab/therapy-sessions-no_questionnaire",
+        "Therapist and client sessions without questionnaire scores.",
+    );
+    assert!(negative(&with, "questionnaire"), "{with:?}");
+    assert!(!negative(&without, "questionnaire"), "{without:?}");
+    assert!(without.score > with.score, "{with:?} {without:?}");
+    // A positive term after "no" still counts: the rule is for evidence against.
+    let unscripted = score_text("lab/x", "No counseling here was scripted.");
+    assert!(
+        matched(&unscripted, "counseling", "description"),
+        "{unscripted:?}"
+    );
 }
 
 #[test]
@@ -220,7 +252,7 @@ fn multilingual_terms_match() {
         );
     }
     let gene_es = score_text("someone/data", "Ensayos de terapia génica y radioterapia");
-    assert_eq!(gene_es.score, 0.0, "{gene_es:?}");
+    assert!(topic_free(&gene_es), "{gene_es:?}");
 }
 
 #[test]
@@ -385,14 +417,14 @@ fn glued_id_tokens_match_only_in_the_id() {
     );
     assert!(both.conversational && both.score > glued.score);
     let glued_negative = score_text("someone/speechtherapy-recordings", "");
-    assert!(negative(&glued_negative, "speechtherapy") && glued_negative.score == 0.0);
+    assert!(negative(&glued_negative, "speechtherapy") && topic_free(&glued_negative));
     let prose = score_text("someone/x", "therapydataset autotherapy");
-    assert_eq!(
-        prose.score, 0.0,
+    assert!(
+        topic_free(&prose),
         "compound matching must not apply to prose"
     );
     let psychometric = score_text("someone/hebrew-psychotechnique-MQA", "");
-    assert_eq!(psychometric.score, 0.0, "{psychometric:?}");
+    assert!(topic_free(&psychometric), "{psychometric:?}");
     // A term that ends the token before a trailing "dataset" / "data" / "corpus".
     let before_data = score_text("someone/arabictherapydataset", "");
     assert!(matched(&before_data, "therapy", "id"), "{before_data:?}");
@@ -402,12 +434,12 @@ fn glued_id_tokens_match_only_in_the_id() {
     // ... and a negative that ends it there still wins.
     let physio = score_text("someone/physiotherapydataset", "");
     assert!(
-        negative(&physio, "physiotherapy") && physio.score == 0.0,
+        negative(&physio, "physiotherapy") && topic_free(&physio),
         "{physio:?}"
     );
     let radio = score_text("someone/pediatricradiotherapydata", "");
     assert!(
-        !matched(&radio, "therapy", "id") && radio.score == 0.0,
+        !matched(&radio, "therapy", "id") && topic_free(&radio),
         "{radio:?}"
     );
 }
@@ -432,7 +464,7 @@ fn only_topical_tags_are_read() {
             "format:mental-health",
         ],
     );
-    assert_eq!(ignored.score, 0.0);
+    assert!(topic_free(&ignored));
     let read = score_tags(
         "someone/x",
         &["task_ids:dialogue-modeling", "mental-health"],
@@ -465,7 +497,7 @@ fn card_text_is_read_up_to_its_limit() {
         "{} counseling therapist therapy",
         "data ".repeat(lex.scoring.card_text_max_chars / 5 + 10)
     );
-    assert_eq!(score_card(&far).score, 0.0);
+    assert!(topic_free(&score_card(&far)));
     assert!(matched(
         &score_card("Counseling conversations with a therapist."),
         "therapist",
