@@ -12,6 +12,17 @@
 
 use std::time::Instant;
 
+/// `println!` that ends the program quietly when stdout is closed (`eval_relevance | head`)
+/// instead of panicking on the broken pipe.
+macro_rules! println {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if writeln!(std::io::stdout().lock(), $($arg)*).is_err() {
+            std::process::exit(0);
+        }
+    }};
+}
+
 use catalog::model::DatasetRecord;
 use catalog::score::eval::{
     best_threshold, metrics_at, roc_auc, synced_relevance_with_floor, EvalRecord, Label, Metrics,

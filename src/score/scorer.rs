@@ -27,6 +27,42 @@ fn with_glued_words(id: &str) -> String {
     }
 }
 
+/// Whether sampled rows' text lays out exam items: the four answer options `A`–`D` marked
+/// the same way, as `(A)`, `A)` or `A.` (the last two after a line start or a space). A
+/// question with lettered options is no exchange with a helper, even in a pair layout
+/// (`instruction`/`output`), and psychology exams share counseling's words.
+pub(crate) fn rows_hold_answer_options(text: &str) -> bool {
+    let chars: Vec<char> = text
+        .chars()
+        .take(crate::turns::SAMPLE_TEXT_MAX_BYTES)
+        .collect();
+    // Letters A–D seen per style: `(A)`, `A)`, `A. `.
+    let mut seen = [[false; 4]; 3];
+    for (i, &c) in chars.iter().enumerate() {
+        let Some(letter) = "ABCD".find(c) else {
+            continue;
+        };
+        let before = i.checked_sub(1).and_then(|j| chars.get(j)).copied();
+        let after = chars.get(i + 1).copied();
+        let at_word_start = before.is_none_or(|b| b.is_whitespace() || "'\"[".contains(b));
+        let style = match (before, after) {
+            (Some('('), Some(')')) => Some(0),
+            (_, Some(')')) if at_word_start => Some(1),
+            (_, Some('.')) if at_word_start && chars.get(i + 2).is_some_and(|c| *c == ' ') => {
+                Some(2)
+            }
+            _ => None,
+        };
+        if let Some(slot) = style
+            .and_then(|s| seen.get_mut(s))
+            .and_then(|s| s.get_mut(letter))
+        {
+            *slot = true;
+        }
+    }
+    seen.iter().any(|letters| letters.iter().all(|&s| s))
+}
+
 /// What the sync learned about a dataset beyond its listing, for scoring: the full README and
 /// what the rows it read looked like.
 #[derive(Debug, Clone, Copy, Default)]
@@ -88,7 +124,11 @@ impl Scorer {
             .as_ref()
             .map(|card| declared_column_names(card).join(" ; "))
             .filter(|text| !text.is_empty());
+        let exam_rows = extras
+            .conversation_text
+            .is_some_and(rows_hold_answer_options);
         let structure = match extras.measured_conversation {
+            _ if exam_rows => Structure::NotConversation("answer options in the rows"),
             Some(true) => Structure::Conversation("conversation layout in the rows"),
             Some(false) => Structure::NotConversation("no conversation in the rows read"),
             None => match record.card_data.as_ref().and_then(schema_form) {
@@ -182,5 +222,40 @@ mod tests {
         );
         assert_eq!(super::with_glued_words("a/plain-name"), "a/plain-name");
         assert_eq!(super::with_glued_words("a/ALLCAPS"), "a/ALLCAPS");
+    }
+
+    #[test]
+    fn lettered_answer_options_in_rows_are_exam_items() {
+        use super::rows_hold_answer_options as exam;
+        assert!(exam(
+            "Which term describes a conditioned stimulus?\n['(A)Conditioned stimulus', \
+             '(B)Positive reinforcement', '(C)Conditioned response', '(D)Unconditioned response']"
+        ));
+        assert!(exam(
+            "Q: What is CBT?\nA) a drug B) a therapy C) a test D) a scan\nAnswer: B"
+        ));
+        assert!(exam(
+            "Pick one.\nA. Anxiety\nB. Mania\nC. Grief\nD. Panic\n"
+        ));
+        // Three options, mixed styles, or letters inside words are not an exam.
+        assert!(!exam("(A) one (B) two (C) three"));
+        assert!(!exam("(A) one B) two C. three D) four"));
+        assert!(!exam(
+            "DBT and CBT. ABCD. I feel sad. Counselor: A lot of people feel that."
+        ));
+        assert!(!exam(
+            "Client: I got a B. Then a C. Counselor: And before, an A? D. was hard?"
+        ));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(crate::test_support::cases()))]
+
+        /// Arbitrary Hub text never panics the check.
+        #[test]
+        fn answer_option_check_reads_any_text(text in crate::test_support::hostile_text()) {
+            let _ = super::rows_hold_answer_options(&text);
+            let _ = super::rows_hold_answer_options(&format!("(A){text}(B) (C) (D)"));
+        }
     }
 }
