@@ -114,6 +114,59 @@ fn sampled_rows_tell_an_faq_from_counseling_questions() {
 }
 
 #[test]
+fn sampled_exam_rows_are_no_conversation_whatever_their_pair_layout() {
+    let hub = FakeHub::start();
+    hub.set_quota(100_000);
+    let pair =
+        |instruction: &str, output: &str| json!({"instruction": instruction, "output": output});
+    let exam_rows = vec![
+        pair(
+            "I feel anxious before exams. Which technique is CBT? (A) Thought records (B) Free association (C) Hypnosis (D) Dream analysis",
+            "(A) Thought records help the client examine anxious thoughts.",
+        ),
+        pair(
+            "A client feels depressed. Which is a symptom? A) Anhedonia B) Mania C) Tics D) Aphasia",
+            "A) Anhedonia, a loss of interest.",
+        ),
+    ];
+    let counseling_rows = vec![
+        pair(
+            "I've been feeling anxious before every exam and I can't sleep.",
+            "It sounds like the exams weigh on you. What goes through your mind at night?",
+        ),
+        pair(
+            "I feel depressed and nobody notices.",
+            "That must be lonely. Can you tell me more about how it started?",
+        ),
+    ];
+    for (id, rows) in [
+        ("care/psychology-exam-pairs", exam_rows),
+        ("care/psychology-counseling-pairs", counseling_rows),
+    ] {
+        hub.add_dataset(therapy_item(id, "Mental health questions and answers."));
+        hub.set_viewer(
+            id,
+            ViewerDataset::new().with_split(ViewerSplit::new("default", "train", rows)),
+        );
+    }
+    let sandbox = Sandbox::new();
+    assert_ok(&sandbox.sync(&hub.url(), &[]));
+
+    let exam = sandbox.show_json("care/psychology-exam-pairs");
+    let counseling = sandbox.show_json("care/psychology-counseling-pairs");
+    let relevance = |record: &Value| record["therapeutic_relevance"].as_f64().unwrap_or(-1.0);
+    assert!(
+        relevance(&counseling) >= 0.5 && relevance(&exam) < 0.5,
+        "counseling {} vs exam {}",
+        relevance(&counseling),
+        relevance(&exam)
+    );
+    assert_eq!(exam["kind"], "mental_health_text", "{exam:#}");
+    let shown = stdout(&sandbox.run(&["show", "care/psychology-exam-pairs"]));
+    assert!(shown.contains("answer options in the rows"), "{shown}");
+}
+
+#[test]
 fn scraped_post_columns_make_mental_health_text_of_support_words() {
     let description =
         "Mental health support conversations: people ask for help with depression and anxiety.";
