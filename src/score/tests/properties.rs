@@ -20,6 +20,7 @@ fn text_with_terms() -> impl Strategy<Value = String> {
         "听起来你",
         "Empathetic Dialogues",
         "news",
+        "no questionnaire",
         "ACT",
         "## Citation\n",
         "```\n",
