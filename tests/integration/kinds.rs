@@ -49,6 +49,26 @@ fn kind_filter_json_and_explanations() {
     assert_eq!(bad.status.code(), Some(2));
 }
 
+/// Two datasets with the same card ("Mental health questions and answers."), each served with
+/// its own viewer rows, synced into a new sandbox.
+fn sync_card_twins(hub: &FakeHub, twins: [(&str, Vec<Value>); 2]) -> Sandbox {
+    for (id, rows) in twins {
+        hub.add_dataset(therapy_item(id, "Mental health questions and answers."));
+        hub.set_viewer(
+            id,
+            ViewerDataset::new().with_split(ViewerSplit::new("default", "train", rows)),
+        );
+    }
+    let sandbox = Sandbox::new();
+    assert_ok(&sandbox.sync(&hub.url(), &[]));
+    sandbox
+}
+
+/// A synced dataset's relevance (NaN when missing, so that no comparison holds).
+fn relevance(record: &Value) -> f64 {
+    record["therapeutic_relevance"].as_f64().unwrap_or(f64::NAN)
+}
+
 #[test]
 fn sampled_rows_tell_an_faq_from_counseling_questions() {
     let hub = FakeHub::start();
@@ -78,22 +98,15 @@ fn sampled_rows_tell_an_faq_from_counseling_questions() {
             "I hear you. What would help you take one small step?",
         ),
     ];
-    for (id, rows) in [
-        ("care/mental-health-answers", faq_rows),
-        ("care/mental-health-questions", counseling_rows),
-    ] {
-        hub.add_dataset(therapy_item(id, "Mental health questions and answers."));
-        hub.set_viewer(
-            id,
-            ViewerDataset::new().with_split(ViewerSplit::new("default", "train", rows)),
-        );
-    }
-    let sandbox = Sandbox::new();
-    assert_ok(&sandbox.sync(&hub.url(), &[]));
-
+    let sandbox = sync_card_twins(
+        &hub,
+        [
+            ("care/mental-health-answers", faq_rows),
+            ("care/mental-health-questions", counseling_rows),
+        ],
+    );
     let faq = sandbox.show_json("care/mental-health-answers");
     let counseling = sandbox.show_json("care/mental-health-questions");
-    let relevance = |record: &Value| record["therapeutic_relevance"].as_f64().unwrap_or(-1.0);
     assert!(
         relevance(&counseling) >= 0.5 && relevance(&faq) < 0.5,
         "counseling {} vs FAQ {}",
@@ -139,22 +152,15 @@ fn sampled_exam_rows_are_no_conversation_whatever_their_pair_layout() {
             "That must be lonely. Can you tell me more about how it started?",
         ),
     ];
-    for (id, rows) in [
-        ("care/psychology-exam-pairs", exam_rows),
-        ("care/psychology-counseling-pairs", counseling_rows),
-    ] {
-        hub.add_dataset(therapy_item(id, "Mental health questions and answers."));
-        hub.set_viewer(
-            id,
-            ViewerDataset::new().with_split(ViewerSplit::new("default", "train", rows)),
-        );
-    }
-    let sandbox = Sandbox::new();
-    assert_ok(&sandbox.sync(&hub.url(), &[]));
-
+    let sandbox = sync_card_twins(
+        &hub,
+        [
+            ("care/psychology-exam-pairs", exam_rows),
+            ("care/psychology-counseling-pairs", counseling_rows),
+        ],
+    );
     let exam = sandbox.show_json("care/psychology-exam-pairs");
     let counseling = sandbox.show_json("care/psychology-counseling-pairs");
-    let relevance = |record: &Value| record["therapeutic_relevance"].as_f64().unwrap_or(-1.0);
     assert!(
         relevance(&counseling) >= 0.5 && relevance(&exam) < 0.5,
         "counseling {} vs exam {}",
@@ -197,7 +203,6 @@ fn scraped_post_columns_make_mental_health_text_of_support_words() {
     sandbox.import_items(&items);
     let posts = sandbox.show_json("peers/support-posts");
     let replies = sandbox.show_json("peers/support-replies");
-    let relevance = |d: &Value| d["therapeutic_relevance"].as_f64().unwrap_or(f64::NAN);
     assert_eq!(posts["kind"], "mental_health_text", "{posts}");
     assert!(relevance(&posts) < 0.5, "{posts}");
     // The same words over posts and the replies they got stay a support conversation.
