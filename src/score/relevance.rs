@@ -36,9 +36,9 @@
 //! score    = domain · format · negative
 //! ```
 //! so dialogue without therapy words scores next to nothing (`topicless_domain` × format: a
-//! topic-free conversation still ranks above topic-free classification data), therapy words on classification or exam data
-//! score below the same words on conversation data, and saturation keeps any one signal from
-//! dominating.
+//! topic-free conversation still ranks above topic-free classification data), therapy words on
+//! classification or exam data score below the same words on conversation data, and
+//! saturation keeps any one signal from dominating.
 
 use super::lexicon::{Kind, Lexicon, Pattern, PatternToken, STEM_KEY_CHARS};
 use super::tokenize::{tokenize_into, Token};
