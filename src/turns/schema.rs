@@ -5,9 +5,9 @@
 //! `questionText`/`answerText`) is one exchange: 2 turns, for every row of the split. A column
 //! holding a list (a conversation) tells the layout but not its length: no figure. Neither do
 //! a question's answer-option columns (`options`, `A`–`D`): an exam item is no exchange, even
-//! beside `question` and `answer` columns. The YAML
-//! form lists features as `{name, dtype}` (or nested `sequence`/`list`/`struct`); `dataset_info`
-//! is one object or a list of per-config objects.
+//! beside `question` and `answer` columns. The YAML form lists features as `{name, dtype}` (or
+//! nested `sequence`/`list`/`struct`); `dataset_info` is one object or a list of per-config
+//! objects.
 
 use super::evidence::{EvidenceSource, Figure, FigureKind, TurnEvidence};
 use super::names::{self, Side};
