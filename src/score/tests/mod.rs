@@ -5,6 +5,7 @@ mod dev_set;
 mod hard_negatives;
 mod lexicon_loading;
 mod metrics;
+mod multilingual;
 mod properties;
 mod quality_scoring;
 mod relevance_scoring;
