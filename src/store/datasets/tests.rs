@@ -37,9 +37,9 @@ fn selected_positions_match_the_select_list() {
     let (_dir, store) = store();
     let statement = store.conn.prepare(&SELECT_DATASET).unwrap();
     let names = statement.column_names();
-    assert_eq!(names.len(), SELECTED_POSITIONS.len());
+    assert_eq!(names.len(), columns::SELECTED_POSITIONS.len());
     for (at, name) in names.iter().enumerate() {
-        assert_eq!(SELECTED_POSITIONS.get(name), Some(&at), "{name}");
+        assert_eq!(columns::SELECTED_POSITIONS.get(name), Some(&at), "{name}");
     }
 }
 
@@ -206,7 +206,7 @@ fn record_columns_are_the_table_columns() {
     let known: Vec<&str> = RECORD_COLUMNS
         .iter()
         .chain(&SCORE_COLUMNS)
-        .chain(&BOOKKEEPING_COLUMNS)
+        .chain(&columns::BOOKKEEPING_COLUMNS)
         .chain(&["content_hash", "index_dirty"])
         .copied()
         .collect();
