@@ -6,88 +6,15 @@
 //! `backoff_cap`. A 429 waits `t + 1` seconds from `RateLimit` (else `Retry-After + 1`, else the
 //! backoff) and counts in [`HttpStats::waits_429`]. `max_requests` is a hard cap on requests sent.
 
+use super::error::{describe, status_error, HubError};
+use super::link::next_link;
 use super::ratelimit::{parse_ratelimit, parse_retry_after, Pacer, RateLimitPolicy};
-use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, IF_NONE_MATCH, LINK, RANGE};
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, IF_NONE_MATCH, RANGE};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-
-/// Network errors after retries.
-#[derive(Debug, thiserror::Error)]
-pub enum HubError {
-    /// `--max-requests` reached.
-    #[error("request budget used up ({0} requests, --max-requests)")]
-    BudgetExhausted(u64),
-    /// A non-retryable HTTP status (or a retryable one that kept failing).
-    #[error("HTTP {status}{}: {message} ({})", code.as_deref().map(|c| format!(" {c}")).unwrap_or_default(), without_query(url))]
-    Status {
-        /// The URL requested.
-        url: String,
-        /// HTTP status.
-        status: u16,
-        /// `X-Error-Code` header, when sent.
-        code: Option<String>,
-        /// The server's error message (`error` field, `X-Error-Message`, or the body start).
-        message: String,
-    },
-    /// Timeouts, connection failures or truncated bodies that persisted through every retry.
-    #[error(
-        "{message}, gave up after {attempts} attempts ({})",
-        without_query(url)
-    )]
-    Transport {
-        /// The URL requested.
-        url: String,
-        /// What went wrong last.
-        message: String,
-        /// Attempts made.
-        attempts: u32,
-    },
-    /// 429 after 429: the server keeps refusing.
-    #[error(
-        "still rate limited (HTTP 429) after {attempts} polite waits; try again later ({})",
-        without_query(url)
-    )]
-    RateLimited {
-        /// The URL requested.
-        url: String,
-        /// Consecutive 429 responses.
-        attempts: u32,
-    },
-}
-
-impl HubError {
-    /// The HTTP status, for status errors.
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            HubError::Status { status, .. } => Some(*status),
-            _ => None,
-        }
-    }
-
-    /// True for failures worth trying again on a later sync (network trouble, overload, 5xx
-    /// other than 501, rate limits); false for answers about the dataset itself.
-    pub fn is_transient(&self) -> bool {
-        match self {
-            HubError::BudgetExhausted(_) => false,
-            HubError::Transport { .. } | HubError::RateLimited { .. } => true,
-            HubError::Status { status, code, .. } => {
-                let code = code.as_deref().unwrap_or("");
-                match status {
-                    408 | 429 | 502 | 503 | 504 => true,
-                    500 => {
-                        code.is_empty()
-                            || code.starts_with("ResponseNotReady")
-                            || code.starts_with("Unexpected")
-                    }
-                    _ => false,
-                }
-            }
-        }
-    }
-}
 
 /// The `Authorization` value for `token`: the one place the token is exposed, marked sensitive
 /// so the HTTP stack never prints it either.
@@ -95,11 +22,6 @@ fn bearer(token: &SecretString) -> Option<HeaderValue> {
     let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret())).ok()?;
     value.set_sensitive(true);
     Some(value)
-}
-
-/// A URL without its query string (listing URLs carry 18 `expand=` parameters).
-fn without_query(url: &str) -> &str {
-    url.split_once('?').map_or(url, |(path, _)| path)
 }
 
 /// Longest wait honoured from `RateLimit: t=` or `Retry-After` (a broken header must not stall
@@ -500,144 +422,9 @@ async fn read_body(
     Ok((body, false))
 }
 
-fn describe(e: &reqwest::Error) -> String {
-    if e.is_timeout() {
-        "request timed out".to_string()
-    } else if e.is_connect() {
-        "could not connect".to_string()
-    } else if e.is_body() || e.is_decode() {
-        "response body was cut off".to_string()
-    } else {
-        // reqwest errors carry the URL, never headers, so the token cannot leak here.
-        format!("request failed ({e})")
-    }
-}
-
-/// `Link: <url>; rel="next"` → `url`. Commas inside `<…>` are part of the URL. Hand-written: the
-/// Hub sends this one shape, and the few lines here are property-tested on arbitrary headers.
-pub fn next_link(headers: &HeaderMap) -> Option<String> {
-    headers.get_all(LINK).iter().find_map(|value| {
-        let value = value.to_str().ok()?;
-        link_entries(value)
-            .into_iter()
-            .find_map(|(target, params)| {
-                params
-                    .split(';')
-                    .map(|p| p.trim().replace(' ', ""))
-                    .any(|p| {
-                        p.eq_ignore_ascii_case("rel=\"next\"") || p.eq_ignore_ascii_case("rel=next")
-                    })
-                    .then(|| target.to_string())
-            })
-    })
-}
-
-/// Splits a `Link` value into `(target, parameters)` entries, honouring `<…>` brackets.
-fn link_entries(value: &str) -> Vec<(&str, &str)> {
-    let mut entries = Vec::new();
-    let mut rest = value;
-    while let Some(open) = rest.find('<') {
-        let Some(close) = rest[open..].find('>').map(|c| open + c) else {
-            break;
-        };
-        let target = &rest[open + 1..close];
-        let after = &rest[close + 1..];
-        // The parameters run up to the next entry's `<`.
-        let params_end = after.find('<').unwrap_or(after.len());
-        entries.push((target, after[..params_end].trim_end_matches([',', ' '])));
-        rest = &after[params_end..];
-    }
-    entries
-}
-
-fn status_error(url: &str, status: u16, headers: &HeaderMap, body: &[u8]) -> HubError {
-    let header = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-    };
-    let from_body = serde_json::from_slice::<Value>(body)
-        .ok()
-        .and_then(|v| match v.get("error") {
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(other @ Value::Array(_)) => Some(other.to_string()),
-            _ => None,
-        });
-    let message = from_body
-        .or_else(|| header("x-error-message"))
-        .unwrap_or_else(|| {
-            String::from_utf8_lossy(&body[..body.len().min(200)])
-                .trim()
-                .to_string()
-        });
-    HubError::Status {
-        url: url.to_string(),
-        status,
-        code: header("x-error-code"),
-        message: message.chars().take(2_000).collect(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reqwest::header::HeaderValue;
-
-    #[test]
-    fn link_header_next_is_taken_verbatim() {
-        let mut h = HeaderMap::new();
-        h.insert(
-            LINK,
-            HeaderValue::from_static(
-                "<http://localhost:5564/api/models?limit=10&sort=likes&cursor=eyJ9%3D>; rel=\"next\"",
-            ),
-        );
-        assert_eq!(
-            next_link(&h).as_deref(),
-            Some("http://localhost:5564/api/models?limit=10&sort=likes&cursor=eyJ9%3D")
-        );
-        let mut prev = HeaderMap::new();
-        prev.insert(LINK, HeaderValue::from_static("<http://x/a>; rel=\"prev\""));
-        assert_eq!(next_link(&prev), None);
-        let mut both = HeaderMap::new();
-        both.insert(
-            LINK,
-            HeaderValue::from_static(
-                "<http://x/a?f=a,b>; rel=\"prev\", <http://x/b?f=c,d>; rel=\"next\"",
-            ),
-        );
-        assert_eq!(next_link(&both).as_deref(), Some("http://x/b?f=c,d"));
-    }
-
-    #[test]
-    fn errors_lead_with_status_and_drop_the_query_string() {
-        let e = HubError::Status {
-            url: "https://h/api/datasets?search=x&expand=a&expand=b".into(),
-            status: 401,
-            code: None,
-            message: "Invalid credentials in Authorization header".into(),
-        };
-        assert_eq!(
-            e.to_string(),
-            "HTTP 401: Invalid credentials in Authorization header (https://h/api/datasets)"
-        );
-        assert!(!e.is_transient());
-        let busy = HubError::Status {
-            url: "u".into(),
-            status: 503,
-            code: None,
-            message: String::new(),
-        };
-        assert!(busy.is_transient());
-        let cached = HubError::Status {
-            url: "u".into(),
-            status: 500,
-            code: Some("EmptyDatasetError".into()),
-            message: String::new(),
-        };
-        assert!(!cached.is_transient());
-    }
 
     #[test]
     fn an_unreachable_endpoint_is_reported_within_a_minute() {

@@ -6,7 +6,8 @@
 //! never sees it. Data files are read with `Range: bytes=0-N`; a 206 says how large the file is,
 //! a server that ignores `Range` is cut off after N bytes, and 416 means an empty file.
 
-use super::client::{Bucket, HubError, RawRequest, RawResponse};
+use super::client::{Bucket, RawRequest, RawResponse};
+use super::error::HubError;
 use super::Hub;
 use reqwest::header::{HeaderMap, CONTENT_RANGE, ETAG, LOCATION};
 use url::Url;

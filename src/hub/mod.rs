@@ -4,15 +4,18 @@
 //! tags are AND-ed, `expand` selects the returned keys, pagination follows `Link: rel="next"`.
 
 pub mod client;
+pub mod error;
 pub mod files;
+pub mod link;
 pub mod ratelimit;
 
 #[cfg(test)]
 mod properties;
 
 pub use client::{
-    Bucket, HttpClient, HttpSettings, HttpStats, HubError, JsonResponse, RawRequest, RawResponse,
+    Bucket, HttpClient, HttpSettings, HttpStats, JsonResponse, RawRequest, RawResponse,
 };
+pub use error::HubError;
 pub use files::{FilePrefix, ReadmeFetch};
 
 use serde_json::Value;

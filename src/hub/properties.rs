@@ -2,7 +2,7 @@
 //! `Retry-After`) and the expand-key message reader on arbitrary text: never a panic.
 
 use super::accepted_expand_keys;
-use super::client::next_link;
+use super::link::next_link;
 use super::ratelimit::{parse_policy, parse_ratelimit, parse_retry_after};
 use crate::test_support::{cases, hostile_text};
 use proptest::prelude::*;
