@@ -27,6 +27,16 @@ fn with_glued_words(id: &str) -> String {
     }
 }
 
+/// Whether the Hub's own `modality:` tags, which it derives from the data files, name some
+/// modality but not text (`modality:image`, `modality:audio`, `modality:tabular` alone): such
+/// data holds no written exchanges, whatever its name says (`cbt` packages of scanned tests,
+/// speech recordings). Without any `modality:` tag nothing is known.
+pub(crate) fn lacks_text_modality(tags: &[String]) -> bool {
+    let mut modalities = tags.iter().filter_map(|t| t.strip_prefix("modality:"));
+    let first = modalities.next();
+    first.is_some() && first != Some("text") && modalities.all(|m| m != "text")
+}
+
 /// Whether sampled rows' text lays out exam items: the four answer options `A`–`D` marked
 /// the same way, as `(A)`, `A)` or `A.` (the last two after a line start or a space). A
 /// question with lettered options is no exchange with a helper, even in a pair layout
@@ -130,6 +140,9 @@ impl Scorer {
         let structure = match extras.measured_conversation {
             _ if exam_rows => Structure::NotConversation("answer options in the rows"),
             Some(true) => Structure::Conversation("conversation layout in the rows"),
+            _ if lacks_text_modality(&record.tags) => {
+                Structure::NotConversation("no text modality in the Hub tags")
+            }
             Some(false) => Structure::NotConversation("no conversation in the rows read"),
             None => match record.card_data.as_ref().and_then(schema_form) {
                 Some(SchemaForm::ConversationList) => {
@@ -222,6 +235,26 @@ mod tests {
         );
         assert_eq!(super::with_glued_words("a/plain-name"), "a/plain-name");
         assert_eq!(super::with_glued_words("a/ALLCAPS"), "a/ALLCAPS");
+    }
+
+    #[test]
+    fn only_hub_modalities_other_than_text_say_the_data_lacks_text() {
+        let tags = |list: &[&str]| list.iter().map(|t| t.to_string()).collect::<Vec<_>>();
+        let lacks = |list: &[&str]| super::lacks_text_modality(&tags(list));
+        assert!(lacks(&[
+            "modality:image",
+            "modality:document",
+            "language:en"
+        ]));
+        assert!(lacks(&["modality:audio"]));
+        assert!(lacks(&["modality:tabular", "modality:timeseries"]));
+        // Text anywhere among them, or no modality tag at all: nothing is known.
+        assert!(!lacks(&["modality:audio", "modality:text"]));
+        assert!(!lacks(&["modality:text", "modality:tabular"]));
+        assert!(!lacks(&["language:en", "mental-health"]));
+        assert!(!lacks(&[]));
+        // A free tag that merely mentions a modality is no Hub modality tag.
+        assert!(!lacks(&["image-modality", "modality-image"]));
     }
 
     #[test]

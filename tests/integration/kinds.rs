@@ -213,3 +213,29 @@ fn scraped_post_columns_make_mental_health_text_of_support_words() {
         "{show}"
     );
 }
+
+/// The Hub derives `modality:` tags from the data files: a "cbt" dataset whose files are
+/// images and documents holds no written exchanges, while its text twin stays a candidate
+/// for therapy conversation.
+#[test]
+fn data_without_a_text_modality_is_no_conversation_whatever_its_name() {
+    let items = [
+        item(
+            1,
+            "scans/cbt-data",
+            "",
+            &["modality:image", "modality:document"],
+            json!({}),
+        ),
+        item(2, "clinic/cbt-data", "", &["modality:text"], json!({})),
+    ];
+    let sandbox = Sandbox::new();
+    sandbox.import_items(&items);
+    let scans = sandbox.show_json("scans/cbt-data");
+    let text = sandbox.show_json("clinic/cbt-data");
+    assert!(relevance(&scans) < 0.5, "{scans}");
+    assert_ne!(scans["kind"], "counseling_conversation", "{scans}");
+    assert!(relevance(&text) >= 0.5, "{text}");
+    let show = stdout(&sandbox.run(&["show", "scans/cbt-data"]));
+    assert!(show.contains("no text modality in the Hub tags"), "{show}");
+}
