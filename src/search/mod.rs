@@ -219,7 +219,7 @@ fn rebuild_is_better(changed: u64, live_docs: u64) -> bool {
 }
 
 /// Applies the datasets flagged dirty to the live index, or rebuilds it when there is none or
-/// when most of it changed ([`rebuild_is_better`]). Returns the number of documents written.
+/// when most of it changed (`rebuild_is_better`). Returns the number of documents written.
 pub fn update_index(
     store: &mut Store,
     lexicon: &Lexicon,
