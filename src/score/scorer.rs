@@ -31,7 +31,7 @@ fn with_glued_words(id: &str) -> String {
 /// modality but not text (`modality:image`, `modality:audio`, `modality:tabular` alone): such
 /// data holds no written exchanges, whatever its name says (`cbt` packages of scanned tests,
 /// speech recordings). Without any `modality:` tag nothing is known.
-pub(crate) fn lacks_text_modality(tags: &[String]) -> bool {
+fn lacks_text_modality(tags: &[String]) -> bool {
     let mut modalities = tags.iter().filter_map(|t| t.strip_prefix("modality:"));
     let first = modalities.next();
     first.is_some() && first != Some("text") && modalities.all(|m| m != "text")

@@ -23,7 +23,9 @@ macro_rules! record_columns {
         pub(super) const RECORD_COLUMNS: &[&str] = &[$(stringify!($field)),+];
 
         /// The values of `record` for [`RECORD_COLUMNS`], in the same order.
-        pub(super) fn record_values(record: &DatasetRecord) -> rusqlite::Result<Vec<ToSqlOutput<'_>>> {
+        pub(super) fn record_values(
+            record: &DatasetRecord,
+        ) -> rusqlite::Result<Vec<ToSqlOutput<'_>>> {
             Ok(vec![$(codec::$codec::write(&record.$field)?),+])
         }
 
