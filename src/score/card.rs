@@ -1,10 +1,20 @@
-//! The README prose worth scoring: the front matter, code, and sections that describe other
-//! things (citations and BibTeX, licences, related or source datasets, acknowledgements,
-//! contributors, contact) or what the data is not (the card template's "Bias, Risks, and
-//! Limitations", "Out-of-Scope Use", "Personal and Sensitive Information", ethical
-//! considerations) are left out, so a gene-therapy paper cited by a chat dataset, a "related
-//! datasets" list of therapy corpora, or "not a substitute for therapy; may mention self-harm"
-//! does not make it a therapy dataset.
+//! The README prose worth scoring: the front matter, code, HTML comments, and sections that
+//! describe other things (citations and BibTeX, licences, related or source datasets,
+//! acknowledgements, contributors, contact, glossary) or what the data is not (the card
+//! template's "Bias, Risks, and Limitations", "Out-of-Scope Use", "Personal and Sensitive
+//! Information", "Privacy Considerations", ethical considerations) are left out, so a
+//! gene-therapy paper cited by a chat dataset, a "related datasets" list of therapy corpora, or
+//! "not a substitute for therapy; may mention self-harm" does not make it a therapy dataset.
+//!
+//! Hand-written rather than a Markdown parser: only headings, fences, comments and BibTeX
+//! entries matter here, READMEs are often broken Markdown, and a line scanner never fails on
+//! them. A heading is any of the forms cards use: ATX (`## Citation`), setext (a line over
+//! `===` or `---`), HTML (`<h2>Citation</h2>`) and a line that is bold alone
+//! (`**BibTeX:**`, ranked below every other heading). HTML comments are never rendered (the
+//! Hub's card template is full of them: "e.g. news text and headlines, social media posts"),
+//! and a BibTeX entry outside a code block is dropped up to its closing brace.
+
+use std::borrow::Cow;
 
 /// Headings whose section is left out (matched case-insensitively as words of the heading).
 const SKIPPED_SECTIONS: &[&str] = &[
@@ -12,6 +22,7 @@ const SKIPPED_SECTIONS: &[&str] = &[
     "citations",
     "cite",
     "bibtex",
+    "apa",
     "reference",
     "references",
     "license",
@@ -34,19 +45,39 @@ const SKIPPED_SECTIONS: &[&str] = &[
     "limitations",
     "scope",
     "sensitive",
+    "privacy",
     "ethical",
     "ethics",
     "considerations",
+    "glossary",
 ];
+
+/// The level given to a line that is bold alone: below every Markdown heading (1–6).
+const BOLD_HEADING_LEVEL: usize = 7;
+
+/// A BibTeX entry with no closing brace ends after this many lines at the latest.
+const MAX_BIBTEX_LINES: usize = 60;
 
 /// The prose of `readme` to score.
 pub fn scorable_prose(readme: &str) -> String {
     let body = crate::turns::card::readme_body(readme);
+    let lines: Vec<&str> = body.lines().collect();
     let mut out = String::with_capacity(body.len().min(32 * 1024));
     let mut in_code = false;
+    let mut in_comment = false;
     let mut skipping: Option<usize> = None;
-    for line in body.lines() {
-        let trimmed = line.trim_start();
+    let mut index = 0;
+    while let Some(&raw) = lines.get(index) {
+        index += 1;
+        let line = if in_code {
+            Cow::Borrowed(raw)
+        } else {
+            without_comments(raw, &mut in_comment)
+        };
+        let trimmed = line.trim();
+        if trimmed.is_empty() && !raw.trim().is_empty() {
+            continue; // wholly a comment
+        }
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
             in_code = !in_code;
             continue;
@@ -54,12 +85,16 @@ pub fn scorable_prose(readme: &str) -> String {
         if in_code {
             continue;
         }
-        let level = trimmed.chars().take_while(|c| *c == '#').count();
-        if level > 0 && trimmed.chars().nth(level) == Some(' ') {
-            let heading = trimmed.get(level..).unwrap_or("").to_lowercase();
-            let skip = heading
+        let next = lines.get(index).map_or("", |next| next.trim());
+        let heading = heading_of(trimmed, next);
+        if let Some((level, text, underlined)) = heading {
+            if underlined {
+                index += 1;
+            }
+            let skip = text
+                .to_lowercase()
                 .split(|c: char| !c.is_alphanumeric())
-                .any(|w| SKIPPED_SECTIONS.contains(&w));
+                .any(|word| SKIPPED_SECTIONS.contains(&word));
             match skipping {
                 Some(at) if level > at => continue,
                 _ => skipping = skip.then_some(level),
@@ -70,13 +105,134 @@ pub fn scorable_prose(readme: &str) -> String {
         } else if skipping.is_some() {
             continue;
         }
-        if trimmed.starts_with('@') && trimmed.contains('{') {
+        if opens_bibtex_entry(trimmed) {
+            index = end_of_bibtex_entry(&lines, index - 1);
             continue;
         }
-        out.push_str(line);
+        out.push_str(&line);
         out.push('\n');
     }
     out
+}
+
+/// `line` without its HTML comments; `in_comment` carries a comment over lines (an unclosed
+/// one runs to the end of the README, as the Hub renders it).
+fn without_comments<'a>(line: &'a str, in_comment: &mut bool) -> Cow<'a, str> {
+    if !*in_comment && !line.contains("<!--") {
+        return Cow::Borrowed(line);
+    }
+    let mut out = String::new();
+    let mut rest = line;
+    loop {
+        if *in_comment {
+            match rest.split_once("-->") {
+                Some((_, after)) => {
+                    *in_comment = false;
+                    rest = after;
+                }
+                None => return Cow::Owned(out),
+            }
+        }
+        match rest.split_once("<!--") {
+            Some((before, inside)) => {
+                out.push_str(before);
+                *in_comment = true;
+                rest = inside;
+            }
+            None => {
+                out.push_str(rest);
+                return Cow::Owned(out);
+            }
+        }
+    }
+}
+
+/// The heading `line` opens, as (level, text, whether `next` is its setext underline).
+fn heading_of<'a>(line: &'a str, next: &str) -> Option<(usize, &'a str, bool)> {
+    let text = line.trim_start_matches('#');
+    let hashes = line.len() - text.len();
+    if (1..=6).contains(&hashes) && text.starts_with(' ') {
+        return Some((hashes, text, false));
+    }
+    if let Some(level) = html_heading_level(line) {
+        return Some((level, line, false));
+    }
+    if !line.is_empty() && !starts_a_block(line) {
+        if is_underline(next, '=') {
+            return Some((1, line, true));
+        }
+        if is_underline(next, '-') {
+            return Some((2, line, true));
+        }
+    }
+    let bold = line
+        .strip_prefix("**")
+        .and_then(|inner| inner.strip_suffix("**"))
+        .or_else(|| {
+            line.strip_prefix("__")
+                .and_then(|inner| inner.strip_suffix("__"))
+        })?;
+    let text = bold.trim_end_matches(':').trim();
+    (!text.is_empty() && !text.contains("**") && !text.contains("__")).then_some((
+        BOLD_HEADING_LEVEL,
+        text,
+        false,
+    ))
+}
+
+/// `<h1>`…`<h6>` (with or without attributes) at the start of `line`.
+fn html_heading_level(line: &str) -> Option<usize> {
+    let mut chars = line.strip_prefix('<')?.chars();
+    if !matches!(chars.next(), Some('h' | 'H')) {
+        return None;
+    }
+    let level = chars.next()?.to_digit(10)? as usize;
+    let closes = matches!(chars.next(), Some('>' | ' '));
+    (closes && (1..=6).contains(&level)).then_some(level)
+}
+
+/// A line a setext underline cannot follow: list items, quotes, tables and table rules.
+fn starts_a_block(line: &str) -> bool {
+    line.starts_with(['-', '*', '+', '>', '|', '='])
+        || line.split_once(". ").is_some_and(|(number, _)| {
+            !number.is_empty() && number.chars().all(|c| c.is_ascii_digit())
+        })
+}
+
+/// True when `line` is only `mark` characters (two or more), as a setext underline is.
+fn is_underline(line: &str, mark: char) -> bool {
+    line.chars().count() >= 2 && line.chars().all(|c| c == mark)
+}
+
+/// `@article{`, `@inproceedings{`, `@misc (`: a BibTeX entry opening on this line.
+fn opens_bibtex_entry(line: &str) -> bool {
+    let Some(rest) = line.strip_prefix('@') else {
+        return false;
+    };
+    let after_kind = rest.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    after_kind.len() < rest.len() && after_kind.trim_start().starts_with(['{', '('])
+}
+
+/// The index of the first line after the BibTeX entry opening at `start`: where its braces
+/// balance, at a blank line, or after [`MAX_BIBTEX_LINES`].
+fn end_of_bibtex_entry(lines: &[&str], start: usize) -> usize {
+    let mut depth = 0i64;
+    for (offset, line) in lines.iter().enumerate().skip(start).take(MAX_BIBTEX_LINES) {
+        if offset > start && line.trim().is_empty() {
+            return offset;
+        }
+        for c in line.chars() {
+            match c {
+                '{' | '(' => depth += 1,
+                '}' | ')' => depth -= 1,
+                _ => {}
+            }
+        }
+        if depth <= 0 {
+            return offset + 1;
+        }
+    }
+    (start + MAX_BIBTEX_LINES).min(lines.len())
 }
 
 #[cfg(test)]
@@ -135,6 +291,115 @@ Two columns.
         }
         for left in ["therapy", "suicide", "counselor", "patient"] {
             assert!(!prose.contains(left), "{left}: {prose}");
+        }
+    }
+
+    #[test]
+    fn the_card_templates_comments_are_not_prose() {
+        let readme = "# Dataset Card for Peer Chats\n\n<!-- Provide a quick summary of the dataset. -->\n\nChats between friends.\n\n<!-- This section describes the source data (e.g. news text and headlines,\nsocial media posts, translated sentences, ...). -->\n\nTwo columns.<!-- inline -->End.\n";
+        let prose = scorable_prose(readme);
+        for kept in ["Chats between friends", "Two columns.End."] {
+            assert!(prose.contains(kept), "{kept}: {prose}");
+        }
+        for left in ["summary", "social media posts", "inline", "<!--", "-->"] {
+            assert!(!prose.contains(left), "{left}: {prose}");
+        }
+        assert_eq!(
+            scorable_prose("Kept.\n<!-- never closed\ntherapy"),
+            "Kept.\n"
+        );
+        // In code a comment marker is code (and code is left out): the prose goes on.
+        let code = scorable_prose("```html\n<!-- snippet\n```\nCounseling chats.\n");
+        assert!(code.contains("Counseling chats"), "{code}");
+    }
+
+    #[test]
+    fn setext_html_and_bold_headings_open_sections_too() {
+        let readme = "Chat corpus\n===========\n\nCasual chats.\n\nCitation\n--------\n\nGene therapy paper.\n\nUsage\n-----\n\nLoad it.\n\n<h2 align=\"center\">License</h2>\n\nTherapy licence text.\n\n<h2>Data</h2>\n\nTwo columns.\n\n**BibTeX:**\n\nA psychotherapy study.\n\n## Structure\n\n**Columns**\n\nspeaker, text\n";
+        let prose = scorable_prose(readme);
+        for kept in [
+            "Casual chats",
+            "Load it",
+            "Two columns",
+            "**Columns**",
+            "speaker, text",
+        ] {
+            assert!(prose.contains(kept), "{kept}: {prose}");
+        }
+        for left in ["therapy", "Therapy", "psychotherapy"] {
+            assert!(!prose.contains(left), "{left}: {prose}");
+        }
+    }
+
+    #[test]
+    fn list_items_and_rules_are_not_setext_headings() {
+        // A list item or a table row over `---` is no heading; a rule after a blank is a rule.
+        let readme =
+            "- citation needed\n---\nKept one.\n\n---\n\n| source | text |\n|---|---|\nKept two.\n";
+        let prose = scorable_prose(readme);
+        for kept in ["Kept one", "Kept two", "citation needed"] {
+            assert!(prose.contains(kept), "{kept}: {prose}");
+        }
+    }
+
+    #[test]
+    fn a_bibtex_entry_outside_code_is_dropped_to_its_closing_brace() {
+        let readme = "Counseling chats.\n\n@article{smith2020,\n  title={Gene therapy of capsids},\n  author={Smith, A. and Doe, B.},\n  year={2020}\n}\nAfter the entry.\n\n@misc{open,\n  title={Radiotherapy}\n\nAfter the blank.\n";
+        let prose = scorable_prose(readme);
+        for kept in ["Counseling chats", "After the entry", "After the blank"] {
+            assert!(prose.contains(kept), "{kept}: {prose}");
+        }
+        for left in ["Gene therapy", "Smith", "Radiotherapy", "@article", "@misc"] {
+            assert!(!prose.contains(left), "{left}: {prose}");
+        }
+        // An address is no entry.
+        assert!(scorable_prose("Write to @team for access.").contains("@team"));
+    }
+
+    mod properties {
+        use super::super::scorable_prose;
+        use proptest::prelude::*;
+
+        fn markup_and_text() -> impl Strategy<Value = String> {
+            let piece = prop_oneof![
+                any::<String>(),
+                Just("\n".to_string()),
+                Just("## Citation\n".to_string()),
+                Just("Sources\n=====\n".to_string()),
+                Just("**BibTeX:**\n".to_string()),
+                Just("<h3>".to_string()),
+                Just("<!--".to_string()),
+                Just("-->".to_string()),
+                Just("@article{".to_string()),
+                Just("}".to_string()),
+                Just("```\n".to_string()),
+                Just("---\n".to_string()),
+                Just("#".to_string()),
+                Just("İ̇ß🧠心理咨询".to_string()),
+            ];
+            proptest::collection::vec(piece, 0..24).prop_map(|parts| parts.concat())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(crate::test_support::cases()))]
+
+            #[test]
+            fn prose_is_made_of_the_readmes_own_text_and_never_a_comment(readme in markup_and_text()) {
+                let prose = scorable_prose(&readme);
+                prop_assert!(!prose.contains("<!--"), "{prose:?}");
+                prop_assert!(prose.len() <= readme.len() + readme.lines().count() + 1);
+            }
+
+            #[test]
+            fn text_inside_a_closed_comment_never_reaches_the_prose(
+                before in any::<String>(),
+                after in any::<String>(),
+            ) {
+                let secret = "zqxjkcomment";
+                prop_assume!(!before.contains("<!--") && !after.contains(secret) && !before.contains(secret));
+                let readme = format!("{before}<!-- {secret} -->{after}");
+                prop_assert!(!scorable_prose(&readme).contains(secret));
+            }
         }
     }
 }

@@ -116,3 +116,45 @@ fn romanised_field_words_in_ids_make_candidates() {
         assert!(topic_free(&score_text(id, "")), "{id}");
     }
 }
+
+#[test]
+fn a_chat_card_is_not_therapy_for_what_it_cites_or_its_template_comments() {
+    // Markup the Hub's cards use besides `## Citation`: a bold "BibTeX:" line, a setext
+    // heading, an HTML heading, a bare BibTeX entry, and the card template's comments.
+    let readmes = [
+        "# Casual chats\n\nEveryday chats between friends.\n\n**BibTeX:**\n\nWe build on a psychotherapy counseling corpus of therapist-client sessions.\n",
+        "Casual chats\n============\n\nEveryday chats between friends.\n\nReferences\n----------\n\nA psychotherapy counseling corpus of therapist-client sessions.\n",
+        "# Casual chats\n\nEveryday chats between friends.\n\n<h2>Related work</h2>\n\nA psychotherapy counseling corpus of therapist-client sessions.\n",
+        "# Casual chats\n\nEveryday chats between friends.\n\n@inproceedings{x,\n  title={A psychotherapy counseling corpus of therapist-client sessions},\n}\n",
+        "# Casual chats\n\n<!-- Describe the psychotherapy counseling corpus of therapist-client sessions. -->\n\nEveryday chats between friends.\n",
+    ];
+    let lex = super::lex();
+    for readme in readmes {
+        let prose = crate::score::card::scorable_prose(readme);
+        let result = crate::score::relevance(
+            &lex,
+            &crate::score::RelevanceInput {
+                id: "someone/casual-chats",
+                card_text: Some(&prose),
+                ..Default::default()
+            },
+        );
+        assert!(topic_free(&result), "{readme}: {result:?}");
+        // The same sentence as the card's own prose is therapy.
+        let plain = readme
+            .replace("**BibTeX:**", "")
+            .replace("<!--", "")
+            .replace("-->", "");
+        if !plain.contains("References") && !plain.contains("<h2>") && !plain.contains('@') {
+            let read = crate::score::relevance(
+                &lex,
+                &crate::score::RelevanceInput {
+                    id: "someone/casual-chats",
+                    card_text: Some(&plain),
+                    ..Default::default()
+                },
+            );
+            assert!(read.score >= DEFAULT_THRESHOLD, "{plain}: {read:?}");
+        }
+    }
+}
