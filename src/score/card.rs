@@ -115,6 +115,31 @@ pub fn scorable_prose(readme: &str) -> String {
     out
 }
 
+/// The README as a reader sees it, for the search index: the body without front matter and
+/// HTML comments (code kept: its column names are worth finding).
+pub fn visible_text(readme: &str) -> String {
+    let body = crate::turns::card::readme_body(readme);
+    let mut out = String::with_capacity(body.len());
+    let (mut in_code, mut in_comment) = (false, false);
+    for raw in body.lines() {
+        let line = if in_code {
+            Cow::Borrowed(raw)
+        } else {
+            without_comments(raw, &mut in_comment)
+        };
+        let trimmed = line.trim();
+        if trimmed.is_empty() && !raw.trim().is_empty() {
+            continue;
+        }
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_code = !in_code;
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
 /// `line` without its HTML comments; `in_comment` carries a comment over lines (an unclosed
 /// one runs to the end of the README, as the Hub renders it).
 fn without_comments<'a>(line: &'a str, in_comment: &mut bool) -> Cow<'a, str> {
@@ -314,6 +339,18 @@ Two columns.
     }
 
     #[test]
+    fn the_searchable_text_keeps_code_and_drops_comments() {
+        let readme = "---\nlicense: mit\n---\n# Data\n<!-- template hint: social media posts -->\n```python\nds['therapist_reply'] # <!-- not a comment\n```\nUsage.\n";
+        let text = visible_text(readme);
+        for kept in ["# Data", "therapist_reply", "<!-- not a comment", "Usage."] {
+            assert!(text.contains(kept), "{kept}: {text}");
+        }
+        for left in ["license: mit", "template hint", "social media"] {
+            assert!(!text.contains(left), "{left}: {text}");
+        }
+    }
+
+    #[test]
     fn setext_html_and_bold_headings_open_sections_too() {
         let readme = "Chat corpus\n===========\n\nCasual chats.\n\nCitation\n--------\n\nGene therapy paper.\n\nUsage\n-----\n\nLoad it.\n\n<h2 align=\"center\">License</h2>\n\nTherapy licence text.\n\n<h2>Data</h2>\n\nTwo columns.\n\n**BibTeX:**\n\nA psychotherapy study.\n\n## Structure\n\n**Columns**\n\nspeaker, text\n";
         let prose = scorable_prose(readme);
@@ -357,7 +394,7 @@ Two columns.
     }
 
     mod properties {
-        use super::super::scorable_prose;
+        use super::super::{scorable_prose, visible_text};
         use proptest::prelude::*;
 
         fn markup_and_text() -> impl Strategy<Value = String> {
@@ -388,6 +425,8 @@ Two columns.
                 let prose = scorable_prose(&readme);
                 prop_assert!(!prose.contains("<!--"), "{prose:?}");
                 prop_assert!(prose.len() <= readme.len() + readme.lines().count() + 1);
+                let visible = visible_text(&readme);
+                prop_assert!(visible.len() <= readme.len() + readme.lines().count() + 1);
             }
 
             #[test]

@@ -279,7 +279,7 @@ pub fn to_document(f: &Fields, lexicon: &Lexicon, d: &StoredDataset) -> TantivyD
     );
     doc.add_text(f.card, &card);
     if let Some(readme) = &d.readme {
-        doc.add_text(f.readme, crate::turns::card::readme_body(readme));
+        doc.add_text(f.readme, crate::score::card::visible_text(readme));
     }
     let description = r.description.as_deref().unwrap_or("");
     doc.add_text(f.description, description);
