@@ -173,6 +173,8 @@ fn corpus_names_and_mental_do_not_fire_inside_other_words() {
     assert!(score("lab/soulchat-sft", "") >= DEFAULT_THRESHOLD);
     assert!(score("lab/MindChat-dialogues", "") >= DEFAULT_THRESHOLD);
     assert!(score("lab/psychat_sft", "") >= DEFAULT_THRESHOLD);
+    assert!(score("lab/PsyDial-D1", "") >= DEFAULT_THRESHOLD);
+    assert!(score("lab/psydial_long_term", "") >= DEFAULT_THRESHOLD);
     assert!(score("lab/emotion_support_conv", "") >= DEFAULT_THRESHOLD);
     // An emotion-analysis project that shares a counseling model's name.
     assert!(score("lab/EmoLLMs_data", "") < DEFAULT_THRESHOLD);

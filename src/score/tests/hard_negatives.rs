@@ -158,3 +158,39 @@ fn a_chat_card_is_not_therapy_for_what_it_cites_or_its_template_comments() {
         }
     }
 }
+
+#[test]
+fn vectors_computed_from_support_dialogues_are_not_the_dialogues() {
+    assert_hard_negatives(
+        (
+            "lab/support-dialogs",
+            "Emotional support dialogs between help-seekers and supporters, from our paper on emotional support dialog systems.",
+        ),
+        &[
+            (
+                "lab/glove",
+                "GloVe embedding files used to evaluate our paper on emotional support dialog systems.",
+                "embedding",
+            ),
+            (
+                "lab/vectors",
+                "Word vectors trained on emotional support dialog systems data.",
+                "word vector",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn addiction_recovery_support_is_the_fields_topic() {
+    for (id, text) in [
+        ("someone/recovery-support-dialogues", ""),
+        (
+            "someone/chats",
+            "Check-in conversations for addiction recovery.",
+        ),
+    ] {
+        let result = score_text(id, text);
+        assert!(result.components.domain > 0.3, "{id}: {result:?}");
+    }
+}
