@@ -160,7 +160,7 @@ fn a_chat_card_is_not_therapy_for_what_it_cites_or_its_template_comments() {
 }
 
 #[test]
-fn vectors_and_books_about_support_dialogues_are_not_the_dialogues() {
+fn vectors_books_and_blogs_about_support_dialogues_are_not_the_dialogues() {
     assert_hard_negatives(
         (
             "lab/support-dialogs",
@@ -176,6 +176,11 @@ fn vectors_and_books_about_support_dialogues_are_not_the_dialogues() {
                 "lab/support-books",
                 "Books on emotional support dialog systems, as plain text.",
                 "book",
+            ),
+            (
+                "lab/support-blogs",
+                "Blog entries about emotional support dialog systems, one entry per row.",
+                "blog",
             ),
             (
                 "lab/vectors",
