@@ -11,6 +11,7 @@ mod cli_snapshots;
 mod demo_session;
 mod families;
 mod html_render;
+mod import;
 mod index_rebuild;
 mod kinds;
 mod paused_clock;
