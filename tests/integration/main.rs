@@ -21,4 +21,5 @@ mod sync_crawl;
 mod sync_full;
 mod sync_resume;
 mod sync_sampling;
+mod turns_bounds;
 mod turns_sources;
