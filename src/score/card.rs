@@ -55,6 +55,9 @@ const SKIPPED_SECTIONS: &[&str] = &[
 /// The level given to a line that is bold alone: below every Markdown heading (1–6).
 const BOLD_HEADING_LEVEL: usize = 7;
 
+/// The longest README title read (a setext "heading" may be a whole paragraph).
+pub const TITLE_MAX_CHARS: usize = 200;
+
 /// A BibTeX entry with no closing brace ends after this many lines at the latest.
 const MAX_BIBTEX_LINES: usize = 60;
 
@@ -113,6 +116,34 @@ pub fn scorable_prose(readme: &str) -> String {
         out.push('\n');
     }
     out
+}
+
+/// The README's title, its first top-level heading (ATX `# `, setext `===` or `<h1>`), read
+/// outside code and comments and cut to [`TITLE_MAX_CHARS`]; scored as the `title` field.
+pub fn readme_title(readme: &str) -> Option<String> {
+    let lines: Vec<&str> = crate::turns::card::readme_body(readme).lines().collect();
+    let (mut in_code, mut in_comment) = (false, false);
+    for (index, raw) in lines.iter().enumerate() {
+        let line = if in_code {
+            Cow::Borrowed(*raw)
+        } else {
+            without_comments(raw, &mut in_comment)
+        };
+        let trimmed = line.trim();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_code = !in_code;
+            continue;
+        }
+        if in_code {
+            continue;
+        }
+        let next = lines.get(index + 1).map_or("", |next| next.trim());
+        if let Some((1, text, _)) = heading_of(trimmed, next) {
+            let text: String = text.trim().chars().take(TITLE_MAX_CHARS).collect();
+            return (!text.is_empty()).then_some(text);
+        }
+    }
+    None
 }
 
 /// The README as a reader sees it, for the search index: the body without front matter and
@@ -339,6 +370,30 @@ Two columns.
     }
 
     #[test]
+    fn the_title_is_the_first_top_level_heading_outside_code_and_comments() {
+        let title = |readme: &str| readme_title(readme);
+        assert_eq!(
+            title("---\npretty_name: x\n---\n## Intro\n# Therapy Dialogues #\ntext").as_deref(),
+            Some("Therapy Dialogues #")
+        );
+        assert_eq!(
+            title("```\n# not a title\n```\n<!--\n# hidden\n-->\nCounsel Chat\n===\n").as_deref(),
+            Some("Counsel Chat")
+        );
+        assert_eq!(
+            title("<h1 align=\"center\">PsyQA</h1>").as_deref(),
+            Some("<h1 align=\"center\">PsyQA</h1>")
+        );
+        assert_eq!(title("## Only a section\ntext"), None);
+        assert_eq!(title("#\n"), None);
+        let long = format!("# {}", "ü".repeat(TITLE_MAX_CHARS * 2));
+        assert_eq!(
+            title(&long).map(|t| t.chars().count()),
+            Some(TITLE_MAX_CHARS)
+        );
+    }
+
+    #[test]
     fn the_searchable_text_keeps_code_and_drops_comments() {
         let readme = "---\nlicense: mit\n---\n# Data\n<!-- template hint: social media posts -->\n```python\nds['therapist_reply'] # <!-- not a comment\n```\nUsage.\n";
         let text = visible_text(readme);
@@ -394,7 +449,7 @@ Two columns.
     }
 
     mod properties {
-        use super::super::{scorable_prose, visible_text};
+        use super::super::{readme_title, scorable_prose, visible_text, TITLE_MAX_CHARS};
         use proptest::prelude::*;
 
         fn markup_and_text() -> impl Strategy<Value = String> {
@@ -425,6 +480,8 @@ Two columns.
                 let prose = scorable_prose(&readme);
                 prop_assert!(!prose.contains("<!--"), "{prose:?}");
                 prop_assert!(prose.len() <= readme.len() + readme.lines().count() + 1);
+                let title = readme_title(&readme);
+                prop_assert!(title.is_none_or(|t| t.chars().count() <= TITLE_MAX_CHARS));
                 let visible = visible_text(&readme);
                 prop_assert!(visible.len() <= readme.len() + readme.lines().count() + 1);
             }

@@ -190,6 +190,7 @@ impl EvalRecord {
         RelevanceInput {
             id: &self.id,
             pretty_name: self.pretty_name.as_deref(),
+            title: None,
             tags: &self.tags,
             task_categories: &self.task_categories,
             description: self.description.as_deref(),

@@ -276,11 +276,13 @@ fn compile(file: LexiconFile) -> Result<Lexicon, ScoreError> {
         ("fields.name", f.name),
         ("fields.owner", f.owner),
         ("fields.pretty_name", f.pretty_name),
+        ("fields.title", f.title),
         ("fields.tags", f.tags),
         ("fields.task_categories", f.task_categories),
         ("fields.description", f.description),
         ("fields.card_text", f.card_text),
         ("fields.conversation", f.conversation),
+        ("fields.schema", f.schema),
         ("scoring.structure_weight", file.scoring.structure_weight),
         ("scoring.unknown_format", file.scoring.unknown_format),
         (

@@ -103,6 +103,8 @@ pub struct RelevanceInput<'a> {
     pub id: &'a str,
     /// The card's `pretty_name`.
     pub pretty_name: Option<&'a str>,
+    /// The README's title ([`card::readme_title`]).
+    pub title: Option<&'a str>,
     /// Hub tags (`key:value` and free tags) and/or the card's free `tags`; duplicates are harmless.
     /// Only free tags and `task_categories:` / `task_ids:` values are scored.
     pub tags: &'a [String],
@@ -200,7 +202,7 @@ pub struct MatchedTerm {
     pub term: String,
     /// Its lexicon category (`core`, `role`, `modality`, `data_type`, `negative_somatic`, ...).
     pub category: String,
-    /// The field: `id`, `owner`, `pretty_name`, `tags`, `task_categories`, `description`,
+    /// The field: `id`, `owner`, `pretty_name`, `title`, `tags`, `task_categories`, `description`,
     /// `card_text`, `conversation` (sampled rows), `schema` (declared column names) or `structure`.
     pub field: String,
     /// Term weight × field weight (before saturation).

@@ -15,6 +15,8 @@ pub struct FieldWeights {
     pub owner: f64,
     /// The card's `pretty_name`.
     pub pretty_name: f64,
+    /// The README's title (its first top-level heading).
+    pub title: f64,
     /// Free tags (Hub tags without `key:`, card `tags`).
     pub tags: f64,
     /// Task categories and task ids (card or `task_categories:` / `task_ids:` tags).
@@ -35,6 +37,7 @@ impl Default for FieldWeights {
             name: 1.0,
             owner: 0.3,
             pretty_name: 0.9,
+            title: 0.9,
             tags: 0.8,
             task_categories: 0.8,
             description: 0.7,

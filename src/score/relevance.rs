@@ -61,6 +61,7 @@ pub(super) enum Field {
     Name,
     Owner,
     PrettyName,
+    Title,
     Tags,
     TaskCategories,
     Description,
@@ -75,6 +76,7 @@ impl Field {
             Field::Name => "id",
             Field::Owner => "owner",
             Field::PrettyName => "pretty_name",
+            Field::Title => "title",
             Field::Tags => "tags",
             Field::TaskCategories => "task_categories",
             Field::Description => "description",
@@ -90,6 +92,7 @@ impl Field {
             Field::Name => w.name,
             Field::Owner => w.owner,
             Field::PrettyName => w.pretty_name,
+            Field::Title => w.title,
             Field::Tags => w.tags,
             Field::TaskCategories => w.task_categories,
             Field::Description => w.description,
@@ -150,6 +153,9 @@ pub fn relevance(lex: &Lexicon, input: &RelevanceInput) -> Relevance {
     scanner.scan(owner, Field::Owner, true);
     if let Some(pretty) = input.pretty_name {
         scanner.scan(pretty, Field::PrettyName, false);
+    }
+    if let Some(title) = input.title {
+        scanner.scan(title, Field::Title, false);
     }
     for tag in input.tags {
         match tag.split_once(':') {

@@ -129,6 +129,7 @@ impl Scorer {
         );
         let id = with_glued_words(&record.id);
         let prose = extras.readme.map(super::card::scorable_prose);
+        let title = extras.readme.and_then(super::card::readme_title);
         let columns = record
             .card_data
             .as_ref()
@@ -168,6 +169,7 @@ impl Scorer {
             &RelevanceInput {
                 id: &id,
                 pretty_name: record.pretty_name.as_deref(),
+                title: title.as_deref(),
                 tags: &tags,
                 task_categories: &task_categories,
                 description: record.description.as_deref(),

@@ -60,6 +60,7 @@ proptest! {
                 &RelevanceInput {
                     id: &id,
                     pretty_name: Some(&description),
+                    title: Some(&id),
                     tags: &tags,
                     task_categories: std::slice::from_ref(&tag),
                     description: Some(&description),

@@ -226,6 +226,7 @@ fn declared_task_categories_weigh_less_than_the_cards_words() {
             &RelevanceInput {
                 id: "someone/psychotherapy-preference",
                 pretty_name: None,
+                title: None,
                 tags: &[],
                 task_categories,
                 description: Some(description),
@@ -344,6 +345,7 @@ fn card_text_is_read_up_to_its_limit() {
             &RelevanceInput {
                 id: "someone/x",
                 pretty_name: None,
+                title: None,
                 tags: &[],
                 task_categories: &[],
                 description: None,
@@ -375,6 +377,7 @@ fn pretty_name_and_task_categories_fields() {
         &RelevanceInput {
             id: "someone/x",
             pretty_name: Some("Therapy Dialogues"),
+            title: None,
             tags: &[],
             task_categories: &tasks,
             description: None,
@@ -403,4 +406,28 @@ fn scores_stay_in_range_and_serialise() {
         let back: Relevance = serde_json::from_str(&json).unwrap();
         assert_eq!(back, result);
     }
+}
+
+#[test]
+fn the_readme_title_weighs_more_than_its_body() {
+    let scorer =
+        crate::score::Scorer::new(lex(), chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap());
+    let record =
+        crate::model::DatasetRecord::from_listing_item(&serde_json::json!({"id": "lab/data"}))
+            .unwrap();
+    let with_readme = |readme: &str| {
+        scorer.relevance_with(
+            &record,
+            &crate::score::ScoringExtras {
+                readme: Some(readme),
+                ..Default::default()
+            },
+        )
+    };
+    let titled = with_readme("# Counseling Conversations\n\nRows of text.\n");
+    let in_body = with_readme("# Data\n\nCounseling conversations. Rows of text.\n");
+    assert!(matched(&titled, "counseling", "title"), "{titled:?}");
+    assert!(matched(&titled, "counseling", "card_text"), "{titled:?}");
+    assert!(!matched(&in_body, "counseling", "title"), "{in_body:?}");
+    assert!(titled.score > in_body.score, "{titled:?} vs {in_body:?}");
 }
