@@ -63,36 +63,17 @@ const MAX_BIBTEX_LINES: usize = 60;
 
 /// The prose of `readme` to score.
 pub fn scorable_prose(readme: &str) -> String {
-    let body = crate::turns::card::readme_body(readme);
-    let lines: Vec<&str> = body.lines().collect();
-    let mut out = String::with_capacity(body.len().min(32 * 1024));
-    let mut in_code = false;
-    let mut in_comment = false;
+    let mut walk = Walk::new(readme);
+    let mut out = String::with_capacity(walk.body_len.min(32 * 1024));
     let mut skipping: Option<usize> = None;
-    let mut index = 0;
-    while let Some(&raw) = lines.get(index) {
-        index += 1;
-        let line = if in_code {
-            Cow::Borrowed(raw)
-        } else {
-            without_comments(raw, &mut in_comment)
-        };
+    while let Some((index, kind, line)) = walk.next() {
+        if kind != LineKind::Text {
+            continue;
+        }
         let trimmed = line.trim();
-        if trimmed.is_empty() && !raw.trim().is_empty() {
-            continue; // wholly a comment
-        }
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            in_code = !in_code;
-            continue;
-        }
-        if in_code {
-            continue;
-        }
-        let next = lines.get(index).map_or("", |next| next.trim());
-        let heading = heading_of(trimmed, next);
-        if let Some((level, text, underlined)) = heading {
+        if let Some((level, text, underlined)) = heading_of(trimmed, walk.line_after(index)) {
             if underlined {
-                index += 1;
+                walk.resume_at(index + 2);
             }
             let skip = text
                 .to_lowercase()
@@ -109,7 +90,7 @@ pub fn scorable_prose(readme: &str) -> String {
             continue;
         }
         if opens_bibtex_entry(trimmed) {
-            index = end_of_bibtex_entry(&lines, index - 1);
+            walk.resume_at(end_of_bibtex_entry(&walk.lines, index));
             continue;
         }
         out.push_str(&line);
@@ -121,24 +102,12 @@ pub fn scorable_prose(readme: &str) -> String {
 /// The README's title, its first top-level heading (ATX `# `, setext `===` or `<h1>`), read
 /// outside code and comments and cut to [`TITLE_MAX_CHARS`]; scored as the `title` field.
 pub fn readme_title(readme: &str) -> Option<String> {
-    let lines: Vec<&str> = crate::turns::card::readme_body(readme).lines().collect();
-    let (mut in_code, mut in_comment) = (false, false);
-    for (index, raw) in lines.iter().enumerate() {
-        let line = if in_code {
-            Cow::Borrowed(*raw)
-        } else {
-            without_comments(raw, &mut in_comment)
-        };
-        let trimmed = line.trim();
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            in_code = !in_code;
+    let mut walk = Walk::new(readme);
+    while let Some((index, kind, line)) = walk.next() {
+        if kind != LineKind::Text {
             continue;
         }
-        if in_code {
-            continue;
-        }
-        let next = lines.get(index + 1).map_or("", |next| next.trim());
-        if let Some((1, text, _)) = heading_of(trimmed, next) {
+        if let Some((1, text, _)) = heading_of(line.trim(), walk.line_after(index)) {
             let text: String = text.trim().chars().take(TITLE_MAX_CHARS).collect();
             return (!text.is_empty()).then_some(text);
         }
@@ -149,26 +118,85 @@ pub fn readme_title(readme: &str) -> Option<String> {
 /// The README as a reader sees it, for the search index: the body without front matter and
 /// HTML comments (code kept: its column names are worth finding).
 pub fn visible_text(readme: &str) -> String {
-    let body = crate::turns::card::readme_body(readme);
-    let mut out = String::with_capacity(body.len());
-    let (mut in_code, mut in_comment) = (false, false);
-    for raw in body.lines() {
-        let line = if in_code {
-            Cow::Borrowed(raw)
-        } else {
-            without_comments(raw, &mut in_comment)
-        };
-        let trimmed = line.trim();
-        if trimmed.is_empty() && !raw.trim().is_empty() {
-            continue;
-        }
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            in_code = !in_code;
-        }
+    let mut walk = Walk::new(readme);
+    let mut out = String::with_capacity(walk.body_len);
+    while let Some((_, _, line)) = walk.next() {
         out.push_str(&line);
         out.push('\n');
     }
     out
+}
+
+/// What a README line is to a reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LineKind {
+    /// A code fence (```` ``` ```` or `~~~`).
+    Fence,
+    /// Inside a fenced code block.
+    Code,
+    /// Rendered text (comments removed).
+    Text,
+}
+
+/// Walks the lines of a README body as the Hub renders them: front matter gone, HTML comments
+/// removed outside code (lines that were wholly comment skipped), code told apart.
+struct Walk<'a> {
+    lines: Vec<&'a str>,
+    body_len: usize,
+    index: usize,
+    in_code: bool,
+    in_comment: bool,
+}
+
+impl<'a> Walk<'a> {
+    fn new(readme: &'a str) -> Walk<'a> {
+        let body = crate::turns::card::readme_body(readme);
+        Walk {
+            lines: body.lines().collect(),
+            body_len: body.len(),
+            index: 0,
+            in_code: false,
+            in_comment: false,
+        }
+    }
+
+    /// The next line: its index, kind and rendered text.
+    fn next(&mut self) -> Option<(usize, LineKind, Cow<'a, str>)> {
+        while let Some(&raw) = self.lines.get(self.index) {
+            let index = self.index;
+            self.index += 1;
+            let line = if self.in_code {
+                Cow::Borrowed(raw)
+            } else {
+                without_comments(raw, &mut self.in_comment)
+            };
+            let trimmed = line.trim();
+            if trimmed.is_empty() && !raw.trim().is_empty() {
+                continue; // wholly a comment
+            }
+            if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+                self.in_code = !self.in_code;
+                return Some((index, LineKind::Fence, line));
+            }
+            let kind = if self.in_code {
+                LineKind::Code
+            } else {
+                LineKind::Text
+            };
+            return Some((index, kind, line));
+        }
+        None
+    }
+
+    /// The raw line after `index`, trimmed ("" at the end): a setext underline or not.
+    fn line_after(&self, index: usize) -> &'a str {
+        self.lines.get(index + 1).map_or("", |line| line.trim())
+    }
+
+    /// Goes on from line `index` (skipping an underline or a BibTeX entry).
+    fn resume_at(&mut self, index: usize) {
+        self.index = self.index.max(index);
+    }
 }
 
 /// `line` without its HTML comments; `in_comment` carries a comment over lines (an unclosed
