@@ -81,7 +81,7 @@ fn whole_hub_pass_finds_what_the_plan_misses_and_resyncs_are_incremental() {
     hub.add_file(
         "oslo-nlp/samtale",
         "README.md",
-        "---\nlicense: cc-by-4.0\n---\n# Samtale\n\nSessions follow the ikigai-reflection protocol.\n",
+        "---\nlicense: cc-by-4.0\n---\n# Samtale\n\n<!-- Template hint: name the zeppelin corpus. -->\nSessions follow the ikigai-reflection protocol.\n",
     );
     let sandbox = Sandbox::new();
     let out = sandbox.sync(&hub.url(), &[]);
@@ -95,6 +95,8 @@ fn whole_hub_pass_finds_what_the_plan_misses_and_resyncs_are_incremental() {
     );
     // The whole README is searchable, beyond the listing's description.
     assert_eq!(sandbox.query_names(&["ikigai"]), ["oslo-nlp/samtale"]);
+    // ...as a reader sees it: its HTML comments are not.
+    assert!(sandbox.query_names(&["zeppelin"]).is_empty());
     let pages = whole_hub_pages(&hub);
     // 1000 is refused once (400); every later page of the sync asks for 500: 41 whole-Hub
     // pages for 20,005 datasets, plus the catch-up.
