@@ -161,6 +161,9 @@ impl Scorer {
                 Some(SchemaForm::MultipleChoice) => {
                     Structure::NotConversation("answer-option columns in the schema")
                 }
+                Some(SchemaForm::Documents) => {
+                    Structure::NotConversation("document columns (title and text) in the schema")
+                }
                 None => Structure::Unknown,
             },
         };

@@ -239,3 +239,42 @@ fn data_without_a_text_modality_is_no_conversation_whatever_its_name() {
     let show = stdout(&sandbox.run(&["show", "scans/cbt-data"]));
     assert!(show.contains("no text modality in the Hub tags"), "{show}");
 }
+
+/// Articles, book chapters and worksheets declare a `title` and their text: the same therapy
+/// words over such columns are reading matter, over a conversation column a dialogue.
+#[test]
+fn titled_document_columns_make_mental_health_text_of_therapy_words() {
+    let description = "CBT therapy for depression and anxiety: reframing negative thoughts.";
+    let columns = |names: &[&str]| {
+        json!({"dataset_info": {"features": names.iter()
+            .map(|n| json!({"name": n, "dtype": "string"})).collect::<Vec<_>>()}})
+    };
+    let items = [
+        item(
+            1,
+            "press/cbt-therapy-chapters",
+            description,
+            &["mental-health"],
+            columns(&["title", "section", "text"]),
+        ),
+        item(
+            2,
+            "clinic/cbt-therapy-sessions",
+            description,
+            &["mental-health"],
+            columns(&["title", "dialogue"]),
+        ),
+    ];
+    let sandbox = Sandbox::new();
+    sandbox.import_items(&items);
+    let chapters = sandbox.show_json("press/cbt-therapy-chapters");
+    let sessions = sandbox.show_json("clinic/cbt-therapy-sessions");
+    assert_eq!(chapters["kind"], "mental_health_text", "{chapters}");
+    assert!(relevance(&chapters) < 0.5, "{chapters}");
+    assert!(relevance(&sessions) >= 0.5, "{sessions}");
+    let show = stdout(&sandbox.run(&["show", "press/cbt-therapy-chapters"]));
+    assert!(
+        show.contains("document columns (title and text) in the schema"),
+        "{show}"
+    );
+}
