@@ -430,7 +430,14 @@ fn by_language(scored: &[Scored]) {
     let mut rows: Vec<(String, Vec<(f64, bool)>)> = groups.into_iter().collect();
     rows.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
     println!("\nBy language (ours, therapy vs rest @default; AUC needs both classes)");
-    for (language, data) in rows {
+    // A multilingual corpus declares hundreds of languages: one-record languages say nothing.
+    let shown = rows
+        .iter()
+        .take_while(|(_, data)| data.len() >= 2)
+        .count()
+        .max(MIN_LANGUAGES_SHOWN);
+    let hidden = rows.len().saturating_sub(shown);
+    for (language, data) in rows.into_iter().take(shown) {
         let therapy = data.iter().filter(|(_, positive)| *positive).count();
         print_row(
             &format!("{language} (n = {}, therapy {therapy})", data.len()),
@@ -438,7 +445,13 @@ fn by_language(scored: &[Scored]) {
             roc_auc(&data),
         );
     }
+    if hidden > 0 {
+        println!("  … and {hidden} more languages with one record each");
+    }
 }
+
+/// Languages the per-language table always shows (the rest only when they hold 2+ records).
+const MIN_LANGUAGES_SHOWN: usize = 8;
 
 /// The language a record's non-Latin script implies (`~zh` …), or `latin?` (see [`by_language`]).
 fn script_of(record: &EvalRecord) -> &'static str {
