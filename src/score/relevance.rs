@@ -13,6 +13,9 @@
 //!   the sampled rows' text;
 //! - in the card's declared column names (`schema`) non-conversational terms are dropped: the
 //!   columns' structure, not a `knowledge` column's name, says whether rows are conversation.
+//! - in the sampled rows, terms against therapy conversation count only when written for rows
+//!   (`rows_only`): speakers talk about meetings, surveys and exams; what the rows are is the
+//!   structure's call.
 //!
 //! In the repo id only, a token of six characters or more that matched nothing is tried as a
 //! compound: the longest lexicon term (five characters or more, from `compound` groups or
@@ -241,15 +244,26 @@ impl Scanner<'_> {
         }
         self.drop_absent_negatives();
         self.resolve_overlaps();
+        let lex = self.lex;
         if field == Field::Schema {
             // Whether columns make conversation or labelled text is the structure's call
             // (`Structure`); a `knowledge` or `sentiment` column in a dialogue set is no
             // evidence against it.
-            let lex = self.lex;
             self.spans.retain(|span| {
                 lex.patterns
                     .get(span.pattern)
                     .is_some_and(|p| p.kind != Kind::NonConversational)
+            });
+        } else if in_rows {
+            // The rows are what speakers say: a client's work meeting, survey job or exam is
+            // no evidence about the dataset (what the rows are is the structure's call:
+            // layout, answer options). Against therapy conversation only the phrases written
+            // for rows count (`rows_only`: a reference text's "what is a"); a negative still
+            // cancels the positive it overlaps ("gene therapy" is no therapy).
+            self.spans.retain(|span| {
+                lex.patterns.get(span.pattern).is_some_and(|p| {
+                    p.rows_only || !matches!(p.kind, Kind::Negative | Kind::NonConversational)
+                })
             });
         }
         let field_weight = field.weight(self.lex);

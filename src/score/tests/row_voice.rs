@@ -137,3 +137,25 @@ fn role_named_columns_are_evidence_of_who_speaks() {
     );
     assert!(medical.score < 0.2, "{medical:?}");
 }
+
+#[test]
+fn what_help_seekers_talk_about_is_no_evidence_against_their_conversation() {
+    let card = "Emotional support conversations between seekers and supporters.";
+    let plain = "I feel so stressed about work. That sounds hard; tell me more about it.";
+    let busy = "I feel so stressed about the meeting and the survey at work. That sounds \
+                hard; tell me more about the meeting.";
+    let plain_score = score_turns(card, plain);
+    let busy_score = score_turns(card, busy);
+    for term in ["meeting", "survey"] {
+        assert!(!negative(&busy_score, term), "{term}: {busy_score:?}");
+    }
+    assert!(
+        (busy_score.score - plain_score.score).abs() < 1e-9,
+        "{} vs {}",
+        busy_score.score,
+        plain_score.score
+    );
+    // The same words in the card still say what the dataset is.
+    let surveys = score_text("someone/data", "Survey answers about stress at work.");
+    assert!(negative(&surveys, "survey"), "{surveys:?}");
+}
