@@ -57,6 +57,13 @@ fn robotics_act_policy_is_not_therapy() {
         upper.modalities.is_empty() && topic_free(&upper),
         "{upper:?}"
     );
+    // A benchmark named ACT in embodied AI.
+    let benchmark = score_text(
+        "lab/ACT-Thor",
+        "ACT-Thor: a controlled benchmark for embodied action understanding in the AI2-THOR simulator.",
+    );
+    assert!(negative(&benchmark, "embodied action"), "{benchmark:?}");
+    assert!(benchmark.score < DEFAULT_THRESHOLD, "{benchmark:?}");
 }
 
 #[test]
