@@ -12,7 +12,8 @@
 //! `===` or `---`), HTML (`<h2>Citation</h2>`) and a line that is bold alone
 //! (`**BibTeX:**`, ranked below every other heading). HTML comments are never rendered (the
 //! Hub's card template is full of them: "e.g. news text and headlines, social media posts"),
-//! and a BibTeX entry outside a code block is dropped up to its closing brace.
+//! and a BibTeX entry outside a code block is dropped up to its closing brace. So are the
+//! template's unfilled fields (`- **Leaderboard:**`, `**Paper:** [More Information Needed]`).
 
 use std::borrow::Cow;
 
@@ -87,6 +88,9 @@ pub fn scorable_prose(readme: &str) -> String {
                 continue;
             }
         } else if skipping.is_some() {
+            continue;
+        }
+        if is_empty_template_field(trimmed) {
             continue;
         }
         if opens_bibtex_entry(trimmed) {
@@ -286,6 +290,42 @@ fn starts_a_block(line: &str) -> bool {
 /// True when `line` is only `mark` characters (two or more), as a setext underline is.
 fn is_underline(line: &str, mark: char) -> bool {
     line.chars().count() >= 2 && line.chars().all(|c| c == mark)
+}
+
+/// What a card template's unfilled field holds after its name.
+const TEMPLATE_PLACEHOLDERS: &[&str] = &[
+    "",
+    "[more information needed]",
+    "more information needed",
+    "[needs more information]",
+    "n/a",
+    "none",
+    "-",
+    "tbd",
+];
+
+/// A card template's field left unfilled (`- **Leaderboard:**`, `**Paper:** [More
+/// Information Needed]`): the template's words, not the dataset's.
+fn is_empty_template_field(line: &str) -> bool {
+    let item = ["- ", "* ", "+ "]
+        .iter()
+        .find_map(|marker| line.strip_prefix(marker))
+        .map_or(line, str::trim_start);
+    let Some((name, rest)) = item
+        .strip_prefix("**")
+        .and_then(|inner| inner.split_once("**"))
+    else {
+        return false;
+    };
+    let (name, rest) = match rest.strip_prefix(':') {
+        Some(after) => (name, after),
+        None => match name.strip_suffix(':') {
+            Some(bare) => (bare, rest),
+            None => return false,
+        },
+    };
+    let value = rest.trim().to_lowercase();
+    !name.trim().is_empty() && TEMPLATE_PLACEHOLDERS.contains(&value.as_str())
 }
 
 /// `@article{`, `@inproceedings{`, `@misc (`: a BibTeX entry opening on this line.

@@ -58,6 +58,9 @@ pub(super) fn score(lex: &Lexicon, mut hits: Vec<Hit>, structure: Structure) -> 
         };
         let extra = group.len().saturating_sub(1).min(3) as f64;
         *sum += pattern.weight * (best + params.extra_field_bonus * extra);
+        if pattern.weight == 0.0 {
+            continue; // a phrase that only absorbs shorter matches (card template wording)
+        }
 
         for hit in group {
             let term = MatchedTerm {

@@ -3,6 +3,29 @@
 use super::*;
 
 #[test]
+fn unfilled_template_fields_are_left_out_and_filled_ones_kept() {
+    let readme = "# Card\n\n- **Homepage:** https://example.org/counsel\n- **Leaderboard:**\n\
+                  - **Point of Contact:** [More Information Needed]\n**Paper:** N/A\n\
+                  * **Repository**: none\n**Leaderboard:**\n- **Size:** 3k dialogues\n\
+                  - **Note:** leaderboards are not used\n";
+    let prose = scorable_prose(readme);
+    assert!(prose.contains("https://example.org/counsel"), "{prose}");
+    assert!(prose.contains("3k dialogues"), "{prose}");
+    assert!(prose.contains("leaderboards are not used"), "{prose}");
+    for gone in [
+        "**Leaderboard:**",
+        "Point of Contact",
+        "Paper",
+        "Repository",
+    ] {
+        assert!(!prose.contains(gone), "{gone}: {prose}");
+    }
+    for not_a_field in ["**bold** text", "- plain item:", "** :**", "**"] {
+        assert!(!is_empty_template_field(not_a_field), "{not_a_field}");
+    }
+}
+
+#[test]
 fn citations_licences_and_related_lists_are_left_out() {
     let readme = "---\nlicense: mit\n---\n# Chat corpus\n\nCasual chats.\n\n## Related datasets\n\n- therapy-corpus (counseling)\n\n### More\n\ntherapist data\n\n## Usage\n\nLoad it.\n\n## Citation\n\n```bibtex\n@article{gene, title={Gene therapy}}\n```\n";
     let prose = scorable_prose(readme);
@@ -166,6 +189,8 @@ mod properties {
             Just("## Citation\n".to_string()),
             Just("Sources\n=====\n".to_string()),
             Just("**BibTeX:**\n".to_string()),
+            Just("- **Leaderboard:**".to_string()),
+            Just("** ".to_string()),
             Just("<h3>".to_string()),
             Just("<!--".to_string()),
             Just("-->".to_string()),

@@ -438,3 +438,21 @@ fn the_readme_title_weighs_more_than_its_body() {
     assert!(!matched(&in_body, "counseling", "title"), "{in_body:?}");
     assert!(titled.score > in_body.score, "{titled:?} vs {in_body:?}");
 }
+
+#[test]
+fn the_card_templates_leaderboards_heading_is_no_evidence() {
+    let template = "Counseling conversations. Supported Tasks and Leaderboards: text generation.";
+    let plain = "Counseling conversations. Supported tasks: text generation.";
+    let (templated, bare) = (
+        score_text("someone/data", template),
+        score_text("someone/data", plain),
+    );
+    assert!(templated.negatives.is_empty(), "{templated:?}");
+    assert!((templated.score - bare.score).abs() < 1e-9, "{templated:?}");
+    // A leaderboard the card speaks of still counts.
+    let board = score_text(
+        "someone/data",
+        "Counseling conversations with a public leaderboard.",
+    );
+    assert!(negative(&board, "leaderboard"), "{board:?}");
+}
