@@ -244,13 +244,13 @@ pub fn schema_form(card_data: &Value) -> Option<SchemaForm> {
     };
     let is_text = |f: &Value| {
         f.get("dtype").and_then(Value::as_str) == Some("string")
-            && names::tokens(&named(f)).iter().any(|t| {
-                [
+            && name_has_word(
+                &named(f),
+                &[
                     "text", "selftext", "sentence", "post", "tweet", "content", "body", "title",
                     "comment",
-                ]
-                .contains(&t.as_str())
-            })
+                ],
+            )
     };
     if features.iter().any(is_label) && features.iter().any(is_text) {
         return Some(SchemaForm::TextWithLabel);
@@ -261,9 +261,10 @@ pub fn schema_form(card_data: &Value) -> Option<SchemaForm> {
     // `num_comments` counts replies; it holds none.
     let answers = features.iter().any(|f| {
         !POST_METADATA_COLUMNS.contains(&named(f).as_str())
-            && names::tokens(f.get("name").and_then(Value::as_str).unwrap_or(""))
-                .iter()
-                .any(|t| ANSWERING_WORDS.contains(&t.as_str()))
+            && name_has_word(
+                f.get("name").and_then(Value::as_str).unwrap_or(""),
+                &ANSWERING_WORDS,
+            )
     });
     if post_metadata && !answers && features.iter().any(is_text) {
         return Some(SchemaForm::Posts);
@@ -282,20 +283,22 @@ fn is_documents(features: &[Value]) -> bool {
         .iter()
         .filter_map(|f| f.get("name").and_then(Value::as_str))
         .collect();
-    let has_word = |name: &str, words: &[&str]| {
-        names::tokens(name)
-            .iter()
-            .any(|t| words.contains(&t.as_str()))
-    };
     let titled = names.iter().any(|n| n.eq_ignore_ascii_case("title"));
-    let text = names.iter().any(|n| has_word(n, &DOCUMENT_TEXT_WORDS));
+    let text = names.iter().any(|n| name_has_word(n, &DOCUMENT_TEXT_WORDS));
     let exchange = names.iter().any(|n| {
         names::is_conversational(n)
             || names::side(n).is_some()
             || names::is_speaker(n)
-            || has_word(n, &ANSWERING_WORDS)
+            || name_has_word(n, &ANSWERING_WORDS)
     });
     titled && text && !exchange
+}
+
+/// Whether one of the words of column `name` (`answerText` → answer, text) is in `words`.
+fn name_has_word(name: &str, words: &[&str]) -> bool {
+    names::tokens(name)
+        .iter()
+        .any(|t| words.contains(&t.as_str()))
 }
 
 /// Most column names [`declared_column_names`] returns (a card can declare thousands).

@@ -64,6 +64,12 @@ fn sync_card_twins(hub: &FakeHub, twins: [(&str, Vec<Value>); 2]) -> Sandbox {
     sandbox
 }
 
+/// A card declaring string columns `names`.
+fn string_columns(names: &[&str]) -> Value {
+    json!({"dataset_info": {"features": names.iter()
+        .map(|n| json!({"name": n, "dtype": "string"})).collect::<Vec<_>>()}})
+}
+
 /// A synced dataset's relevance (NaN when missing, so that no comparison holds).
 fn relevance(record: &Value) -> f64 {
     record["therapeutic_relevance"].as_f64().unwrap_or(f64::NAN)
@@ -180,8 +186,7 @@ fn scraped_post_columns_make_mental_health_text_of_support_words() {
     let columns = |post: &str, answer: Option<&str>| {
         let mut names = vec!["subreddit", post, "num_comments"];
         names.extend(answer);
-        json!({"dataset_info": {"features": names.iter()
-            .map(|n| json!({"name": n, "dtype": "string"})).collect::<Vec<_>>()}})
+        string_columns(&names)
     };
     let items = [
         item(
@@ -245,10 +250,7 @@ fn data_without_a_text_modality_is_no_conversation_whatever_its_name() {
 #[test]
 fn titled_document_columns_make_mental_health_text_of_therapy_words() {
     let description = "CBT therapy for depression and anxiety: reframing negative thoughts.";
-    let columns = |names: &[&str]| {
-        json!({"dataset_info": {"features": names.iter()
-            .map(|n| json!({"name": n, "dtype": "string"})).collect::<Vec<_>>()}})
-    };
+    let columns = string_columns;
     let items = [
         item(
             1,
