@@ -1,14 +1,15 @@
 //! Measures therapy relevance on a labelled JSONL set (default `tests/fixtures/eval-dev/relevance.jsonl`)
 //! through the real scoring path, and compares with the original tool's keyword scorer.
 //!
-//! `cargo run --example eval_relevance [-- [--cards CARDS.jsonl] [--summary] [--floor X] PATH]`
+//! `cargo run --example eval_relevance [-- [--cards CARDS.jsonl] [--summary] [--floor X] [--lexicon FILE] PATH]`
 //!
 //! Two figures are measured when the set records READMEs or sample rows (inline, or in a card
 //! file given by `--cards`): *listing*, the score from the listing fields alone, and *synced*,
 //! the score a synced catalog holds (a candidate is scored again with its README and rows; see
 //! `catalog::score::eval::synced_relevance`; `--floor X` assumes another candidate floor than
 //! 0.35, as `catalog sync --sample-floor X` sets). `--summary` prints the metrics only, never a
-//! record's score: use it on a held-out set.
+//! record's score: use it on a held-out set. `--lexicon FILE` scores with another lexicon than
+//! the built-in `index/therapy.toml` (as `catalog sync --lexicon FILE` does).
 
 use std::time::Instant;
 
@@ -61,6 +62,8 @@ struct Args {
     explain: Vec<String>,
     /// The candidate floor the synced score assumes (`catalog sync --sample-floor`).
     floor: f64,
+    /// A lexicon file to score with instead of the built-in one.
+    lexicon: Option<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -74,6 +77,7 @@ fn parse_args() -> Result<Args, String> {
         summary: false,
         explain: Vec::new(),
         floor: SAMPLING_RELEVANCE_FLOOR,
+        lexicon: None,
     };
     let mut given = std::env::args().skip(1);
     while let Some(arg) = given.next() {
@@ -82,6 +86,9 @@ fn parse_args() -> Result<Args, String> {
                 args.cards = Some(given.next().ok_or("--cards needs a file")?);
             }
             "--summary" => args.summary = true,
+            "--lexicon" => {
+                args.lexicon = Some(given.next().ok_or("--lexicon needs a file")?);
+            }
             "--floor" => {
                 let value = given.next().ok_or("--floor needs a number")?;
                 args.floor = value
@@ -111,6 +118,7 @@ fn run() -> Result<(), String> {
         summary,
         explain,
         floor,
+        lexicon,
     } = parse_args()?;
     let mut records = EvalRecord::parse_jsonl(&read(&path)?).map_err(|e| format!("{path}: {e}"))?;
     if let Some(cards) = &cards {
@@ -118,7 +126,11 @@ fn run() -> Result<(), String> {
             .map_err(|e| format!("{cards}: {e}"))?;
     }
     let with_extras = records.iter().filter(|r| r.has_extras()).count();
-    let lexicon = Lexicon::builtin().map_err(|e| e.to_string())?;
+    let (lexicon, lexicon_name) = match &lexicon {
+        Some(path) => (Lexicon::from_path(std::path::Path::new(path)), path.as_str()),
+        None => (Lexicon::builtin(), "built-in lexicon"),
+    };
+    let lexicon = lexicon.map_err(|e| e.to_string())?;
     // The real path: listing item → DatasetRecord (normalisation) → Scorer, as sync/import do.
     let scorer = Scorer::new(lexicon, chrono::Utc::now().date_naive());
     let normalised: Vec<DatasetRecord> = records
@@ -137,26 +149,6 @@ fn run() -> Result<(), String> {
             if !summary && explain.iter().any(|id| id.eq_ignore_ascii_case(&record.id)) {
                 print_explanation(&record.id, &result);
             }
-            let mut terms: Vec<String> = result
-                .matched
-                .iter()
-                .take(4)
-                .map(|m| {
-                    format!(
-                        "{}@{}{}",
-                        m.term,
-                        m.field,
-                        if m.compound { "*" } else { "" }
-                    )
-                })
-                .collect();
-            terms.extend(
-                result
-                    .negatives
-                    .iter()
-                    .take(2)
-                    .map(|m| format!("-{}@{}", m.term, m.field)),
-            );
             Scored {
                 record,
                 listing,
@@ -166,7 +158,7 @@ fn run() -> Result<(), String> {
                     record.description.as_deref(),
                     &record.tags,
                 ),
-                top_terms: terms.join(", "),
+                top_terms: top_terms(&result),
                 kind: result.kind.as_str(),
             }
         })
@@ -182,7 +174,7 @@ fn run() -> Result<(), String> {
         records.len()
     );
     println!(
-        "Ours: built-in lexicon ({} terms), DEFAULT_THRESHOLD = {DEFAULT_THRESHOLD}. Original: the real 25-keyword",
+        "Ours: {lexicon_name} ({} terms), DEFAULT_THRESHOLD = {DEFAULT_THRESHOLD}. Original: the real 25-keyword",
         scorer.lexicon().term_count()
     );
     println!("substring scorer of pixelatedempathy/ai academic_sourcing/therapy_dataset_sourcing.py, cut {ORIGINAL_TOOL_THRESHOLD}.");
@@ -198,6 +190,19 @@ fn run() -> Result<(), String> {
     metrics(&scored);
     speed(&scorer, &normalised);
     Ok(())
+}
+
+/// The strongest evidence of a score, for the per-record table: four matched terms and two
+/// against (`term@field`, `*` when matched inside a glued id token, `-` for evidence against).
+fn top_terms(result: &catalog::score::Relevance) -> String {
+    let compound = |glued: bool| if glued { "*" } else { "" };
+    let matched = result.matched.iter().take(4);
+    let against = result.negatives.iter().take(2);
+    matched
+        .map(|m| format!("{}@{}{}", m.term, m.field, compound(m.compound)))
+        .chain(against.map(|m| format!("-{}@{}", m.term, m.field)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn print_records(scored: &[Scored]) {
