@@ -127,7 +127,10 @@ fn run() -> Result<(), String> {
     }
     let with_extras = records.iter().filter(|r| r.has_extras()).count();
     let (lexicon, lexicon_name) = match &lexicon {
-        Some(path) => (Lexicon::from_path(std::path::Path::new(path)), path.as_str()),
+        Some(path) => (
+            Lexicon::from_path(std::path::Path::new(path)),
+            path.as_str(),
+        ),
         None => (Lexicon::builtin(), "built-in lexicon"),
     };
     let lexicon = lexicon.map_err(|e| e.to_string())?;

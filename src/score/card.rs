@@ -1,6 +1,7 @@
 //! The README prose worth scoring: the front matter, code, HTML comments, and sections that
 //! describe other things (citations and BibTeX, licences, related or source datasets,
-//! acknowledgements, contributors, contact, glossary) or what the data is not (the card
+//! acknowledgements, contributors, contact, glossary, the project's news, installation and
+//! code; the same headings in Chinese and Japanese) or what the data is not (the card
 //! template's "Bias, Risks, and Limitations", "Out-of-Scope Use", "Personal and Sensitive
 //! Information", "Privacy Considerations", ethical considerations) are left out, so a
 //! gene-therapy paper cited by a chat dataset, a "related datasets" list of therapy corpora, or
@@ -51,7 +52,53 @@ const SKIPPED_SECTIONS: &[&str] = &[
     "ethics",
     "considerations",
     "glossary",
+    // The project's own news and set-up, not its data: "## 🎉 News" lists papers accepted and
+    // releases, "## Installation" and "## Code" the commands of a repository's code.
+    "news",
+    "updates",
+    "changelog",
+    "todo",
+    "roadmap",
+    "installation",
+    "install",
+    "code",
 ];
+
+/// The same sections headed in Chinese or Japanese, where a heading has no spaces between its
+/// words: found anywhere in the heading (`## 致谢`, `## 🎉 最新动态`, `## 引用`).
+const SKIPPED_SECTIONS_CJK: &[&str] = &[
+    "引用",
+    "参考文献",
+    "许可",
+    "协议",
+    "相关工作",
+    "致谢",
+    "鸣谢",
+    "贡献者",
+    "联系",
+    "免责声明",
+    "声明",
+    "更新",
+    "新闻",
+    "动态",
+    "安装",
+    "引用文献",
+    "謝辞",
+    "ライセンス",
+    "免責",
+    "更新履歴",
+    "お知らせ",
+    "インストール",
+];
+
+/// Whether a heading starts a section left out of the scored prose.
+fn is_skipped_heading(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    lower
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|word| SKIPPED_SECTIONS.contains(&word))
+        || SKIPPED_SECTIONS_CJK.iter().any(|word| lower.contains(word))
+}
 
 /// The level given to a line that is bold alone: below every Markdown heading (1–6).
 const BOLD_HEADING_LEVEL: usize = 7;
@@ -76,10 +123,7 @@ pub fn scorable_prose(readme: &str) -> String {
             if underlined {
                 walk.resume_at(index + 2);
             }
-            let skip = text
-                .to_lowercase()
-                .split(|c: char| !c.is_alphanumeric())
-                .any(|word| SKIPPED_SECTIONS.contains(&word));
+            let skip = is_skipped_heading(text);
             match skipping {
                 Some(at) if level > at => continue,
                 _ => skipping = skip.then_some(level),

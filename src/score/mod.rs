@@ -49,7 +49,7 @@ pub const SAMPLING_RELEVANCE_FLOOR: f64 = 0.35;
 
 /// The version of the scoring code. Bump it whenever a change to the code (not the lexicon)
 /// changes what a dataset scores, so that catalogs scored before say they need `reindex`.
-pub const SCORER_VERSION: u32 = 12;
+pub const SCORER_VERSION: u32 = 13;
 
 /// What a set of scores was computed with: the scoring code's version and a fingerprint of the
 /// lexicon's text (64-bit FNV-1a). Stored in the catalog; see [`Lexicon::stamp`].

@@ -81,6 +81,30 @@ Two columns.
 }
 
 #[test]
+fn the_projects_news_installation_and_code_sections_are_left_out() {
+    let readme = "# Counseling dialogues\n\nMulti-turn counseling sessions.\n\n## 🎉 News\n\n\
+                  - [2024.07] Paper accepted; featured in the news.\n\n## Installation\n\n\
+                  Create the exam environment.\n\n## 🤖 Code\n\nPut the FAQ files in place.\n\n\
+                  ## Data format\n\nOne session per line.\n\n## 🎉 最新动态\n\n- 论文被接收\n\n\
+                  ## 致谢\n\n感谢新闻网的报道。\n\n## 数据说明\n\n每行一个对话。\n";
+    let prose = scorable_prose(readme);
+    for kept in [
+        "Multi-turn counseling sessions",
+        "One session per line",
+        "每行一个对话",
+    ] {
+        assert!(prose.contains(kept), "{kept}: {prose}");
+    }
+    for left in ["accepted", "exam", "FAQ", "论文", "新闻网"] {
+        assert!(!prose.contains(left), "{left}: {prose}");
+    }
+    // A word of the heading, not a part of one: "Encoded text" and "Decoding" stay.
+    for heading in ["## Encoded text", "## Decoding", "## Newsletter-free chats"] {
+        assert!(!is_skipped_heading(heading), "{heading}");
+    }
+}
+
+#[test]
 fn the_card_templates_comments_are_not_prose() {
     let readme = "# Dataset Card for Peer Chats\n\n<!-- Provide a quick summary of the dataset. -->\n\nChats between friends.\n\n<!-- This section describes the source data (e.g. news text and headlines,\nsocial media posts, translated sentences, ...). -->\n\nTwo columns.<!-- inline -->End.\n";
     let prose = scorable_prose(readme);

@@ -204,3 +204,35 @@ fn addiction_recovery_support_is_the_fields_topic() {
         assert!(result.components.domain > 0.3, "{id}: {result:?}");
     }
 }
+
+#[test]
+fn a_counseling_card_is_therapy_whatever_its_news_and_code_sections_say() {
+    // GitHub-style READMEs (often copied to the Hub) announce papers and benchmarks under
+    // "News" and explain the code under "Installation" / "Code": words about the project, not
+    // about what its data is.
+    let readme = "# Peer support chats\n\nChats between help-seekers and trained peer supporters.\n\n\
+                  ## 🎉 News\n\n- Our FAQ classification benchmark and survey paper made the news.\n\n\
+                  ## Installation\n\nDownload the exam and quiz classifier.\n\n\
+                  ## 🎉 最新动态\n\n- 我们发布了考试评测和分类基准。\n";
+    let lex = super::lex();
+    let score = |card_text: &str| {
+        crate::score::relevance(
+            &lex,
+            &crate::score::RelevanceInput {
+                id: "someone/peer-chats",
+                card_text: Some(card_text),
+                ..Default::default()
+            },
+        )
+    };
+    let read = score(&crate::score::card::scorable_prose(readme));
+    assert!(read.score >= DEFAULT_THRESHOLD, "{read:?}");
+    assert!(read.negatives.is_empty(), "{:?}", read.negatives);
+    // The same words in the prose about the data say it is not conversation.
+    let whole = score(
+        &readme
+            .replace("## 🎉 News", "")
+            .replace("## Installation", ""),
+    );
+    assert!(whole.score < DEFAULT_THRESHOLD, "{whole:?}");
+}
