@@ -206,9 +206,9 @@ fn addiction_recovery_support_is_the_fields_topic() {
 }
 
 #[test]
-fn a_counseling_card_is_therapy_whatever_its_news_and_code_sections_say() {
+fn a_counseling_card_is_therapy_whatever_its_news_and_installation_sections_say() {
     // GitHub-style READMEs (often copied to the Hub) announce papers and benchmarks under
-    // "News" and explain the code under "Installation" / "Code": words about the project, not
+    // "News" and explain the code under "Installation": words about the project, not
     // about what its data is.
     let readme = "# Peer support chats\n\nChats between help-seekers and trained peer supporters.\n\n\
                   ## 🎉 News\n\n- Our FAQ classification benchmark and survey paper made the news.\n\n\
