@@ -192,9 +192,12 @@ fn vectors_books_and_blogs_about_support_dialogues_are_not_the_dialogues() {
 }
 
 #[test]
-fn addiction_recovery_support_is_the_fields_topic() {
+fn addiction_recovery_support_and_mental_healthcare_are_the_fields_topic() {
     for (id, text) in [
         ("someone/recovery-support-dialogues", ""),
+        // "Healthcare" is one word: "mental healthcare" names the field as "mental health" does.
+        ("someone/qa", "Questions and answers of mental healthcare."),
+        ("someone/mentalhealthcare-qa", ""),
         (
             "someone/chats",
             "Check-in conversations for addiction recovery.",
