@@ -65,7 +65,8 @@ const SKIPPED_SECTIONS: &[&str] = &[
 ];
 
 /// The same sections headed in Chinese or Japanese, where a heading has no spaces between its
-/// words: found anywhere in the heading (`## 致谢`, `## 🎉 最新动态`, `## 引用`).
+/// words: found anywhere in the heading (`## 致谢`, `## 🎉 最新动态`, `## 引用`; so `声明` also
+/// finds `免责声明`, and `更新` finds `更新履歴`).
 const SKIPPED_SECTIONS_CJK: &[&str] = &[
     "引用",
     "参考文献",
@@ -76,17 +77,14 @@ const SKIPPED_SECTIONS_CJK: &[&str] = &[
     "鸣谢",
     "贡献者",
     "联系",
-    "免责声明",
     "声明",
     "更新",
     "新闻",
     "动态",
     "安装",
-    "引用文献",
     "謝辞",
     "ライセンス",
     "免責",
-    "更新履歴",
     "お知らせ",
     "インストール",
 ];

@@ -1,6 +1,6 @@
 //! Hard negatives that share the field's vocabulary without being counseling data.
 
-use super::{negative, score_text, topic_free};
+use super::{negative, score_card_text, score_text, topic_free};
 use crate::score::DEFAULT_THRESHOLD;
 
 /// Each `(id, text, term)` scores under the threshold and below `counterpart` (the same kind of
@@ -128,17 +128,9 @@ fn a_chat_card_is_not_therapy_for_what_it_cites_or_its_template_comments() {
         "# Casual chats\n\nEveryday chats between friends.\n\n@inproceedings{x,\n  title={A psychotherapy counseling corpus of therapist-client sessions},\n}\n",
         "# Casual chats\n\n<!-- Describe the psychotherapy counseling corpus of therapist-client sessions. -->\n\nEveryday chats between friends.\n",
     ];
-    let lex = super::lex();
     for readme in readmes {
         let prose = crate::score::card::scorable_prose(readme);
-        let result = crate::score::relevance(
-            &lex,
-            &crate::score::RelevanceInput {
-                id: "someone/casual-chats",
-                card_text: Some(&prose),
-                ..Default::default()
-            },
-        );
+        let result = score_card_text("someone/casual-chats", &prose);
         assert!(topic_free(&result), "{readme}: {result:?}");
         // The same sentence as the card's own prose is therapy.
         let plain = readme
@@ -146,14 +138,7 @@ fn a_chat_card_is_not_therapy_for_what_it_cites_or_its_template_comments() {
             .replace("<!--", "")
             .replace("-->", "");
         if !plain.contains("References") && !plain.contains("<h2>") && !plain.contains('@') {
-            let read = crate::score::relevance(
-                &lex,
-                &crate::score::RelevanceInput {
-                    id: "someone/casual-chats",
-                    card_text: Some(&plain),
-                    ..Default::default()
-                },
-            );
+            let read = score_card_text("someone/casual-chats", &plain);
             assert!(read.score >= DEFAULT_THRESHOLD, "{plain}: {read:?}");
         }
     }
@@ -217,17 +202,7 @@ fn a_counseling_card_is_therapy_whatever_its_news_and_installation_sections_say(
                   ## 🎉 News\n\n- Our FAQ classification benchmark and survey paper made the news.\n\n\
                   ## Installation\n\nDownload the exam and quiz classifier.\n\n\
                   ## 🎉 最新动态\n\n- 我们发布了考试评测和分类基准。\n";
-    let lex = super::lex();
-    let score = |card_text: &str| {
-        crate::score::relevance(
-            &lex,
-            &crate::score::RelevanceInput {
-                id: "someone/peer-chats",
-                card_text: Some(card_text),
-                ..Default::default()
-            },
-        )
-    };
+    let score = |card_text: &str| score_card_text("someone/peer-chats", card_text);
     let read = score(&crate::score::card::scorable_prose(readme));
     assert!(read.score >= DEFAULT_THRESHOLD, "{read:?}");
     assert!(read.negatives.is_empty(), "{:?}", read.negatives);

@@ -30,6 +30,18 @@ fn score_text(id: &str, description: &str) -> Relevance {
     )
 }
 
+/// Scores a record with only an id and README prose (`card_text`).
+fn score_card_text(id: &str, card_text: &str) -> Relevance {
+    relevance(
+        &lex(),
+        &RelevanceInput {
+            id,
+            card_text: Some(card_text),
+            ..Default::default()
+        },
+    )
+}
+
 /// Scores a record with an id and tags only.
 fn score_tags(id: &str, tags: &[&str]) -> Relevance {
     let tags: Vec<String> = tags.iter().map(|t| t.to_string()).collect();

@@ -1,4 +1,4 @@
-use super::{lex, matched, negative, score_tags, score_text, topic_free};
+use super::{lex, matched, negative, score_card_text, score_tags, score_text, topic_free};
 use crate::score::{relevance, Relevance, RelevanceInput, DEFAULT_THRESHOLD};
 
 const COUNSELING: &str = "Multi-turn counseling conversations between a licensed therapist and clients \
@@ -346,23 +346,7 @@ fn only_topical_tags_are_read() {
 #[test]
 fn card_text_is_read_up_to_its_limit() {
     let lex = lex();
-    let score_card = |card: &str| {
-        relevance(
-            &lex,
-            &RelevanceInput {
-                id: "someone/x",
-                pretty_name: None,
-                title: None,
-                tags: &[],
-                task_categories: &[],
-                description: None,
-                card_text: Some(card),
-                conversation_text: None,
-                schema_text: None,
-                structure: Default::default(),
-            },
-        )
-    };
+    let score_card = |card: &str| score_card_text("someone/x", card);
     let far = format!(
         "{} counseling therapist therapy",
         "data ".repeat(lex.scoring.card_text_max_chars / 5 + 10)
